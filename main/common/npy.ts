@@ -1,0 +1,107 @@
+// NumPy .npy files (format 1.0/2.0/3.0, little-endian, C order): the official TRM dataset layout and the
+// parity fixtures use them. Read and write without any dependency.
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export type NpyDtype = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool' | 'int8' | 'uint16' | 'int16';
+export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
+
+export interface NpyArray {
+  dtype: NpyDtype;
+  shape: number[];
+  data: NpyData;
+}
+
+const DESCR: Record<NpyDtype, string> = {
+  float32: '<f4', float64: '<f8', int32: '<i4', int64: '<i8', uint8: '|u1', bool: '|b1', int8: '|i1', uint16: '<u2', int16: '<i2',
+};
+const FROM_DESCR: Record<string, NpyDtype> = Object.fromEntries(Object.entries(DESCR).map(([k, v]) => [v, k as NpyDtype]));
+FROM_DESCR['<u1'] = 'uint8';
+FROM_DESCR['<i1'] = 'int8';
+FROM_DESCR['<b1'] = 'bool';
+
+const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+
+export class NpyError extends Error {}
+
+export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new NpyError(`${name}: not a .npy file (bad magic)`);
+  const major = bytes[6];
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let headerLen: number;
+  let offset: number;
+  if (major === 1) { headerLen = view.getUint16(8, true); offset = 10; }
+  else if (major === 2 || major === 3) { headerLen = view.getUint32(8, true); offset = 12; }
+  else throw new NpyError(`${name}: unsupported .npy version ${major}`);
+  if (offset + headerLen > bytes.length) throw new NpyError(`${name}: truncated header`);
+  const header = new TextDecoder().decode(bytes.subarray(offset, offset + headerLen));
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
+  const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
+  if (!descr || !fortran || shapeText === undefined) throw new NpyError(`${name}: malformed header ${header.trim()}`);
+  if (fortran === 'True') throw new NpyError(`${name}: Fortran-ordered arrays are not supported`);
+  const dtype = FROM_DESCR[descr];
+  if (!dtype) throw new NpyError(`${name}: unsupported dtype ${descr}`);
+  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const count = shape.reduce((a, b) => a * b, 1);
+  const dataStart = offset + headerLen;
+  const byteSize = bytesPerElement(dtype) * count;
+  if (dataStart + byteSize > bytes.length) throw new NpyError(`${name}: truncated data (${bytes.length - dataStart} of ${byteSize} bytes)`);
+  // Copy so the result is aligned and independent of the file buffer.
+  const raw = bytes.slice(dataStart, dataStart + byteSize).buffer;
+  return { dtype, shape, data: typedArray(dtype, raw) };
+}
+
+export function readNpy(path: string): NpyArray {
+  return parseNpy(readFileSync(path), path);
+}
+
+export function serializeNpy(array: NpyArray): Uint8Array {
+  const count = array.shape.reduce((a, b) => a * b, 1);
+  if (array.data.length !== count) throw new NpyError(`shape [${array.shape}] needs ${count} elements, got ${array.data.length}`);
+  const shapeText = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
+  let header = `{'descr': '${DESCR[array.dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  // Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64 bytes (NumPy does this).
+  const unpadded = 10 + header.length + 1;
+  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const headerBytes = new TextEncoder().encode(header);
+  const dataBytes = new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
+  const out = new Uint8Array(10 + headerBytes.length + dataBytes.length);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  out[7] = 0;
+  new DataView(out.buffer).setUint16(8, headerBytes.length, true);
+  out.set(headerBytes, 10);
+  out.set(dataBytes, 10 + headerBytes.length);
+  return out;
+}
+
+export function writeNpy(path: string, array: NpyArray): void {
+  writeFileSync(path, serializeNpy(array));
+}
+
+function bytesPerElement(dtype: NpyDtype): number {
+  switch (dtype) {
+    case 'float64': case 'int64': return 8;
+    case 'float32': case 'int32': return 4;
+    case 'uint16': case 'int16': return 2;
+    default: return 1;
+  }
+}
+
+function typedArray(dtype: NpyDtype, buffer: ArrayBuffer): NpyData {
+  switch (dtype) {
+    case 'float32': return new Float32Array(buffer);
+    case 'float64': return new Float64Array(buffer);
+    case 'int32': return new Int32Array(buffer);
+    case 'int64': return new BigInt64Array(buffer);
+    case 'int8': return new Int8Array(buffer);
+    case 'uint16': return new Uint16Array(buffer);
+    case 'int16': return new Int16Array(buffer);
+    case 'uint8': case 'bool': return new Uint8Array(buffer);
+  }
+}
+
+/** The array's values as plain numbers (int64 converted; fine for ids and offsets). */
+export function toNumbers(array: NpyArray): number[] {
+  return Array.from(array.data as ArrayLike<number | bigint>, (v) => Number(v));
+}

@@ -1,0 +1,74 @@
+// Named run configurations, as data. Paper-scale presets reproduce the official README commands
+// (spec §4.6); CPU-scale presets follow the 2-core recipe (spec §9.2). Each field is explained once, in config.ts.
+import { DEFAULT_MODEL, DEFAULT_TRAIN, type DataConfig, type ModelConfig, type RunConfig, type TrainConfig } from './config.ts';
+
+export interface Preset {
+  name: string;
+  /** One line for `trm presets` and the new-run form. */
+  description: string;
+  scale: 'paper' | 'cpu';
+  config: RunConfig;
+}
+
+function preset(name: string, description: string, scale: Preset['scale'], model: Partial<ModelConfig>, train: Partial<TrainConfig>, data: DataConfig): Preset {
+  return { name, description, scale, config: { model: { ...DEFAULT_MODEL, ...model }, train: { ...DEFAULT_TRAIN, ...train }, data } };
+}
+
+// Shared by the paper-scale Sudoku and Maze runs: lr 1e-4, weight decay 1.0 on both optimisers, 50k epochs of
+// 1000 puzzles at batch 768 = 65,104 steps, evaluation every 5k epochs.
+const PAPER_SUDOKU_MAZE_TRAIN: Partial<TrainConfig> = { weightDecay: 1.0, puzzleEmbLr: 1e-4, puzzleEmbWeightDecay: 1.0, maxSteps: 65104, evalInterval: 6510, checkpointInterval: 6510 };
+// ARC: 100k epochs, lr 1e-4 / wd 0.1, puzzle embeddings sign-SGD 1e-2 / 0.1 (the config defaults).
+const PAPER_ARC_TRAIN: Partial<TrainConfig> = { maxSteps: 519000, evalInterval: 51900, checkpointInterval: 51900 };
+
+// CPU scale (spec §9): a short warm-up and lr 1e-3 because the whole run is a few hundred to a few thousand steps;
+// EMA 0.99 because 0.999 has a time constant longer than the run.
+const CPU_TRAIN: Partial<TrainConfig> = {
+  batchSize: 64, lr: 1e-3, warmupSteps: 50, weightDecay: 0.1, puzzleEmbLr: 1e-2, puzzleEmbWeightDecay: 0.1,
+  emaDecay: 0.99, evalInterval: 200, evalExamples: 512, checkpointInterval: 200, keepCheckpoints: 5,
+};
+// CPU-scale model: D = 64, expansion 2 without the 256-rounding, one prefix slot, T = 2, n = 2, N_sup = 4.
+const CPU_MODEL: Partial<ModelConfig> = {
+  hiddenSize: 64, numHeads: 4, expansion: 2, roundSwiGLUTo256: false, layers: 2, hCycles: 2, lCycles: 2,
+  haltMaxSteps: 4, puzzleEmbLen: 1, puzzleEmbDim: 64,
+};
+
+const sudoku9Data = (source: string): DataConfig => ({ kind: 'sudoku', boxRows: 3, boxCols: 3, minBlanks: 0, maxBlanks: 81, source, testExamples: 1000, augment: true });
+const arcData = (subsets: string[], testSet: string): DataConfig => ({ kind: 'arc', subsets, testSet, tasks: '', augmentations: 1000, canvas: 30, translate: true });
+
+export const PRESETS: Preset[] = [
+  preset('sudoku-extreme-mlp', 'Paper TRM-MLP on 9×9 Sudoku (5.0M params, 87.4% on Sudoku-Extreme)', 'paper',
+    { mlpT: true, posEncodings: 'none', lCycles: 6, vocabSize: 11, seqLen: 81 }, PAPER_SUDOKU_MAZE_TRAIN, sudoku9Data('collection:forum_hardest_1905_11plus')),
+  preset('sudoku-extreme-att', 'Paper TRM-Att on 9×9 Sudoku (6.8M params, 74.7%)', 'paper',
+    { mlpT: false, posEncodings: 'rope', lCycles: 6, vocabSize: 11, seqLen: 81 }, PAPER_SUDOKU_MAZE_TRAIN, sudoku9Data('collection:forum_hardest_1905_11plus')),
+  preset('maze-hard-att', 'Paper TRM-Att on 30×30 Maze-Hard (6.8M params, 85.3%)', 'paper',
+    { mlpT: false, posEncodings: 'rope', lCycles: 4, vocabSize: 6, seqLen: 900 }, PAPER_SUDOKU_MAZE_TRAIN,
+    { kind: 'maze', size: 30, minPathLength: 111, testExamples: 1000, augment: true }),
+  preset('maze-hard-mlp', 'Paper TRM-MLP on 30×30 mazes (18.8M params; the paper reports 0% — MLP mixing fails here)', 'paper',
+    { mlpT: true, posEncodings: 'none', lCycles: 4, vocabSize: 6, seqLen: 900 }, PAPER_SUDOKU_MAZE_TRAIN,
+    { kind: 'maze', size: 30, minPathLength: 111, testExamples: 1000, augment: true }),
+  preset('arc1-att', 'Paper TRM-Att on ARC-AGI-1 (6.8M params + puzzle embeddings, 44.6% pass@2)', 'paper',
+    { mlpT: false, posEncodings: 'rope', lCycles: 4, vocabSize: 12, seqLen: 900 }, PAPER_ARC_TRAIN, arcData(['training', 'evaluation', 'concept'], 'evaluation')),
+  preset('arc2-att', 'Paper TRM-Att on ARC-AGI-2 (7.8% pass@2)', 'paper',
+    { mlpT: false, posEncodings: 'rope', lCycles: 4, vocabSize: 12, seqLen: 900 }, { ...PAPER_ARC_TRAIN, maxSteps: 726000, evalInterval: 72600, checkpointInterval: 72600 },
+    arcData(['training2', 'evaluation2', 'concept'], 'evaluation2')),
+  preset('sudoku4-mlp', '4×4 Sudoku (2×2 boxes), TRM-MLP, learns on a laptop CPU in minutes', 'cpu',
+    { ...CPU_MODEL, mlpT: true, posEncodings: 'none', vocabSize: 6, seqLen: 16 }, { ...CPU_TRAIN, maxSteps: 1500 },
+    { kind: 'sudoku', boxRows: 2, boxCols: 2, minBlanks: 6, maxBlanks: 11, source: 'generate', testExamples: 512, augment: true }),
+  preset('sudoku6-mlp', '6×6 Sudoku (2×3 boxes), TRM-MLP, the recommended first CPU target', 'cpu',
+    { ...CPU_MODEL, mlpT: true, posEncodings: 'none', vocabSize: 8, seqLen: 36 }, { ...CPU_TRAIN, maxSteps: 3000 },
+    { kind: 'sudoku', boxRows: 2, boxCols: 3, minBlanks: 14, maxBlanks: 23, source: 'generate', testExamples: 512, augment: true }),
+  preset('maze-small-att', 'Small generated mazes (9×9), TRM-Att with RoPE, shortest path as the answer', 'cpu',
+    { ...CPU_MODEL, mlpT: false, posEncodings: 'rope', vocabSize: 6, seqLen: 81 }, { ...CPU_TRAIN, batchSize: 32, maxSteps: 1500 },
+    { kind: 'maze', size: 9, minPathLength: 8, testExamples: 256, augment: true }),
+];
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
+
+/** A deep copy of a preset's config, safe to modify. */
+export function presetConfig(name: string): RunConfig {
+  const p = findPreset(name);
+  if (!p) throw new Error(`unknown preset '${name}'; valid presets: ${PRESETS.map((x) => x.name).join(', ')}`);
+  return structuredClone(p.config);
+}

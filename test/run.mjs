@@ -1,0 +1,19 @@
+// Runs every test/**/*.test.ts file with Node's own test runner (TypeScript through tsx).
+// Usage: node test/run.mjs [substring filter...]
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? walk(path) : name.endsWith('.test.ts') ? [path] : [];
+  });
+}
+const files = walk(join(root, 'test')).map((f) => relative(root, f)).sort()
+  .filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
+if (files.length === 0) { console.error('no test files matched'); process.exit(1); }
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+process.exit(result.status ?? 1);

@@ -1,0 +1,46 @@
+// What every task (Sudoku, maze, ARC, an official .npy folder, a user's task set) hands to the engine.
+// The training loop only sees this interface; tasks register a factory for their DataConfig kind.
+import type { Batch, BatchSource } from '../common/batch.ts';
+import type { DataConfig } from '../trm/config.ts';
+
+/** A held-out batch; rows ≥ realCount are padding (PAD inputs, ignored labels, blank identifier). */
+export interface EvalBatch extends Batch {
+  realCount: number;
+  /** A stable key per real row (e.g. "test/17" or an ARC "task:testIndex|version"), for per-puzzle results. */
+  keys: string[];
+}
+
+export interface TaskData {
+  kind: DataConfig['kind'];
+  /** Token vocabulary, tokens per example and puzzle-identifier rows the model must be built with. */
+  vocabSize: number;
+  seqLen: number;
+  numPuzzleIdentifiers: number;
+  /** Identifies the exact data (config + content), stored with the run. */
+  fingerprint: string;
+  /** Training batches, endless and deterministic for a given seed. `state` lets a checkpoint resume the stream. */
+  trainBatches(batchSize: number, seed: number): BatchSource & { getState(): unknown; setState(state: unknown): void };
+  /** Number of held-out examples. */
+  testCount: number;
+  /** Held-out examples in a fixed order, the last batch padded. `limit` takes the first N examples. */
+  testBatches(batchSize: number, limit?: number): Iterable<EvalBatch>;
+  /** A human-readable grid for a token sequence (CLI output, logs). */
+  render(tokens: ArrayLike<number>): string;
+  /** How to draw a sequence as a grid in the app: rows, cols and a function from token to a cell value. */
+  grid: { rows: number; cols: number; cellOfToken(token: number): number | null };
+}
+
+export type TaskFactory = (config: DataConfig, seed: number) => TaskData;
+
+const factories = new Map<string, TaskFactory>();
+
+export function registerTask(kind: DataConfig['kind'], factory: TaskFactory): void {
+  factories.set(kind, factory);
+}
+
+/** Builds the data of a run. Task modules register themselves when main/puzzles/index.ts is imported. */
+export function openTaskData(config: DataConfig, seed: number): TaskData {
+  const factory = factories.get(config.kind);
+  if (!factory) throw new Error(`unknown data kind '${config.kind}'; known: ${[...factories.keys()].join(', ')}`);
+  return factory(config, seed);
+}

@@ -138,6 +138,87 @@ export function swigluIntermediate(width: number, expansion: number, roundTo256:
   return roundTo256 ? Math.ceil(inter / 256) * 256 : inter;
 }
 
+/** Config overrides are dotted paths (`model.hiddenSize=64`, `train.maxSteps=500`, `data.minBlanks=10`). */
+export type ConfigSection = 'model' | 'train' | 'data';
+
+export interface ConfigFieldDescription {
+  path: string;
+  section: ConfigSection;
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'string[]';
+  options?: string[];
+  description: string;
+}
+
+/** One-line explanations for the CLI's `--set` help and the app's new-run form. The doc comments on the
+ *  interfaces above are the long form; these are their one-line summaries. */
+const FIELD_DESCRIPTIONS: Record<string, Omit<ConfigFieldDescription, 'path' | 'section'>> = {
+  'model.hiddenSize': { type: 'integer', description: 'D: width of every token vector' },
+  'model.numHeads': { type: 'integer', description: 'attention heads (must divide hiddenSize)' },
+  'model.expansion': { type: 'number', description: 'SwiGLU expansion factor' },
+  'model.roundSwiGLUTo256': { type: 'boolean', description: 'round SwiGLU width up to a multiple of 256 (official; off for small models)' },
+  'model.layers': { type: 'integer', description: 'blocks in the single shared network' },
+  'model.hCycles': { type: 'integer', description: 'T: recursions per supervision step (T-1 without gradient)' },
+  'model.lCycles': { type: 'integer', description: 'n: latent updates of z per recursion' },
+  'model.haltMaxSteps': { type: 'integer', description: 'N_sup: maximum supervision steps per sample' },
+  'model.haltExplorationProb': { type: 'number', description: 'chance a sample is forced to stay 2..N_sup steps' },
+  'model.puzzleEmbLen': { type: 'integer', description: 'P: puzzle-embedding prefix slots (0 = none)' },
+  'model.puzzleEmbDim': { type: 'integer', description: 'width of the learned puzzle vector (0 disables it)' },
+  'model.posEncodings': { type: 'enum', options: ['rope', 'learned', 'none'], description: 'position information' },
+  'model.ropeTheta': { type: 'number', description: 'RoPE base frequency' },
+  'model.rmsNormEps': { type: 'number', description: 'RMSNorm epsilon' },
+  'model.mlpT': { type: 'boolean', description: 'token-mixing MLP instead of self-attention (TRM-MLP)' },
+  'model.vocabSize': { type: 'integer', description: 'token vocabulary (set by the dataset)' },
+  'model.seqLen': { type: 'integer', description: 'L: tokens per example (set by the dataset)' },
+  'model.numPuzzleIdentifiers': { type: 'integer', description: 'puzzle-embedding rows (set by the dataset)' },
+  'model.loss': { type: 'enum', options: ['stablemax', 'softmax'], description: 'token cross-entropy kind' },
+  'train.batchSize': { type: 'integer', description: 'global batch = number of ACT slots' },
+  'train.lr': { type: 'number', description: 'AdamATan2 learning rate' },
+  'train.warmupSteps': { type: 'integer', description: 'linear warm-up steps' },
+  'train.lrMinRatio': { type: 'number', description: '1 = constant after warm-up; <1 = cosine decay to lr·ratio' },
+  'train.beta1': { type: 'number', description: 'AdamATan2 beta1' },
+  'train.beta2': { type: 'number', description: 'AdamATan2 beta2' },
+  'train.weightDecay': { type: 'number', description: 'decoupled weight decay (scaled by lr)' },
+  'train.puzzleEmbLr': { type: 'number', description: 'sign-SGD learning rate of puzzle embeddings' },
+  'train.puzzleEmbWeightDecay': { type: 'number', description: 'weight decay of puzzle embeddings' },
+  'train.emaDecay': { type: 'number', description: 'EMA of weights used for eval and checkpoints (0 = off)' },
+  'train.maxSteps': { type: 'integer', description: 'optimizer steps to run' },
+  'train.evalInterval': { type: 'integer', description: 'evaluate every N steps (0 = only at the end)' },
+  'train.evalExamples': { type: 'integer', description: 'held-out examples per evaluation (0 = all)' },
+  'train.checkpointInterval': { type: 'integer', description: 'checkpoint every N steps' },
+  'train.keepCheckpoints': { type: 'integer', description: 'checkpoints kept besides best and latest' },
+  'train.seed': { type: 'integer', description: 'seed for weights, data and exploration' },
+  'data.boxRows': { type: 'integer', description: 'Sudoku box height (2 → 4×4 or 6×6, 3 → 9×9)' },
+  'data.boxCols': { type: 'integer', description: 'Sudoku box width' },
+  'data.minBlanks': { type: 'integer', description: 'fewest empty cells per generated Sudoku' },
+  'data.maxBlanks': { type: 'integer', description: 'most empty cells per generated Sudoku' },
+  'data.source': { type: 'string', description: "'generate' or 'collection:NAME' (../shared/data/sudoku)" },
+  'data.testExamples': { type: 'integer', description: 'held-out puzzles' },
+  'data.augment': { type: 'boolean', description: 'random symmetry augmentation of training examples' },
+  'data.size': { type: 'integer', description: 'maze side length in cells' },
+  'data.minPathLength': { type: 'integer', description: 'shortest path at least this long ("hard")' },
+  'data.subsets': { type: 'string[]', description: 'ARC subsets trained on (training, evaluation, concept, training2, evaluation2)' },
+  'data.testSet': { type: 'string', description: 'ARC subset whose test pairs are held out' },
+  'data.tasks': { type: 'string', description: 'folder or comma-separated ARC task files (custom set)' },
+  'data.augmentations': { type: 'integer', description: 'augmented versions per ARC task' },
+  'data.canvas': { type: 'integer', description: 'ARC canvas side (30 official; 0 = smallest that fits)' },
+  'data.translate': { type: 'boolean', description: 'random translation of ARC training grids' },
+  'data.dir': { type: 'string', description: 'folder in the official TRM .npy layout' },
+};
+
+/** The fields of a config with their current values' descriptions (data fields depend on the data kind). */
+export function describeConfigFields(config: RunConfig): ConfigFieldDescription[] {
+  const fields: ConfigFieldDescription[] = [];
+  for (const section of ['model', 'train', 'data'] as const) {
+    for (const key of Object.keys(config[section])) {
+      if (section === 'data' && key === 'kind') continue;
+      const path = `${section}.${key}`;
+      const known = FIELD_DESCRIPTIONS[path];
+      if (known) fields.push({ path, section, ...known });
+    }
+  }
+  return fields;
+}
+
 /** Problems with a model config, as human-readable lines (empty = valid). */
 export function validateModelConfig(m: ModelConfig): string[] {
   const errors: string[] = [];
@@ -170,6 +251,87 @@ export function validateTrainConfig(t: TrainConfig): string[] {
   if (!(t.lrMinRatio >= 0 && t.lrMinRatio <= 1)) errors.push('lrMinRatio must be in [0, 1]');
   for (const key of ['warmupSteps', 'maxSteps', 'evalInterval', 'evalExamples', 'checkpointInterval', 'keepCheckpoints', 'seed'] as const) {
     if (!Number.isInteger(t[key]) || t[key] < 0) errors.push(`${key} must be an integer ≥ 0 (got ${t[key]})`);
+  }
+  return errors;
+}
+
+/** A bad config, with one message per offending field path (`model.hiddenSize` → "must be …"). */
+export class ConfigError extends Error {
+  constructor(readonly fieldErrors: Record<string, string>) {
+    super(Object.entries(fieldErrors).map(([path, message]) => `${path}: ${message}`).join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Applies `path=value` overrides (strings, as typed on the command line or in a form) to a copy of `config`.
+ *  Throws ConfigError naming every unknown path or unparsable value, listing the valid paths. */
+export function applyOverrides(config: RunConfig, overrides: Record<string, string>): RunConfig {
+  const result = structuredClone(config);
+  const fields = new Map(describeConfigFields(result).map((f) => [f.path, f]));
+  const errors: Record<string, string> = {};
+  for (const [path, raw] of Object.entries(overrides)) {
+    const field = fields.get(path) ?? fields.get(`model.${path}`) ?? fields.get(`train.${path}`) ?? fields.get(`data.${path}`);
+    if (!field) {
+      errors[path] = `unknown config key; valid keys: ${[...fields.keys()].join(', ')}`;
+      continue;
+    }
+    const parsed = parseFieldValue(field, raw.trim());
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+      errors[field.path] = parsed.error;
+      continue;
+    }
+    const [section, key] = field.path.split('.') as [ConfigSection, string];
+    (result[section] as unknown as Record<string, unknown>)[key] = parsed;
+  }
+  if (Object.keys(errors).length > 0) throw new ConfigError(errors);
+  return result;
+}
+
+function parseFieldValue(field: ConfigFieldDescription, raw: string): unknown {
+  switch (field.type) {
+    case 'integer': {
+      const v = Number(raw);
+      return raw !== '' && Number.isInteger(v) ? v : { error: `must be an integer (got '${raw}')` };
+    }
+    case 'number': {
+      const v = Number(raw);
+      return raw !== '' && Number.isFinite(v) ? v : { error: `must be a number (got '${raw}')` };
+    }
+    case 'boolean':
+      if (['true', '1', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+      if (['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+      return { error: `must be true or false (got '${raw}')` };
+    case 'enum':
+      return field.options?.includes(raw) ? raw : { error: `must be one of ${field.options?.join(', ')} (got '${raw}')` };
+    case 'string[]':
+      return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    case 'string':
+      return raw;
+  }
+}
+
+/** Every problem with a full run config, keyed by field path (empty = valid). */
+export function validateRunConfig(config: RunConfig): Record<string, string> {
+  const errors: Record<string, string> = {};
+  const collect = (section: ConfigSection, lines: string[]) => {
+    for (const line of lines) {
+      const key = /^(\w+)/.exec(line)?.[1] ?? '';
+      const path = `${section}.${key}`;
+      errors[path] = errors[path] ? `${errors[path]}; ${line}` : line;
+    }
+  };
+  collect('model', validateModelConfig(config.model));
+  collect('train', validateTrainConfig(config.train));
+  const d = config.data;
+  if (d.kind === 'sudoku') {
+    const cells = (d.boxRows * d.boxCols) ** 2;
+    if (!(d.boxRows >= 1 && d.boxCols >= 1 && d.boxRows * d.boxCols <= 9)) errors['data.boxRows'] = 'boxes must give a side of at most 9';
+    if (!(d.minBlanks >= 0 && d.minBlanks <= d.maxBlanks && d.maxBlanks <= cells)) errors['data.minBlanks'] = `need 0 ≤ minBlanks ≤ maxBlanks ≤ ${cells}`;
+  } else if (d.kind === 'maze') {
+    if (!(Number.isInteger(d.size) && d.size >= 5 && d.size <= 30)) errors['data.size'] = 'maze size must be an integer in 5..30';
+  } else if (d.kind === 'arc') {
+    if (!(Number.isInteger(d.augmentations) && d.augmentations >= 0)) errors['data.augmentations'] = 'must be an integer ≥ 0';
+    if (!(d.canvas === 0 || (Number.isInteger(d.canvas) && d.canvas >= 2 && d.canvas <= 30))) errors['data.canvas'] = 'canvas must be 0 (fit) or 2..30';
   }
   return errors;
 }

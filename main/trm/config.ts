@@ -276,8 +276,8 @@ export function applyOverrides(config: RunConfig, overrides: Record<string, stri
       continue;
     }
     const parsed = parseFieldValue(field, raw.trim());
-    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
-      errors[field.path] = parsed.error;
+    if (parsed instanceof ParseFailure) {
+      errors[field.path] = parsed.message;
       continue;
     }
     const [section, key] = field.path.split('.') as [ConfigSection, string];
@@ -287,22 +287,26 @@ export function applyOverrides(config: RunConfig, overrides: Record<string, stri
   return result;
 }
 
+class ParseFailure {
+  constructor(readonly message: string) {}
+}
+
 function parseFieldValue(field: ConfigFieldDescription, raw: string): unknown {
   switch (field.type) {
     case 'integer': {
       const v = Number(raw);
-      return raw !== '' && Number.isInteger(v) ? v : { error: `must be an integer (got '${raw}')` };
+      return raw !== '' && Number.isInteger(v) ? v : new ParseFailure(`must be an integer (got '${raw}')`);
     }
     case 'number': {
       const v = Number(raw);
-      return raw !== '' && Number.isFinite(v) ? v : { error: `must be a number (got '${raw}')` };
+      return raw !== '' && Number.isFinite(v) ? v : new ParseFailure(`must be a number (got '${raw}')`);
     }
     case 'boolean':
       if (['true', '1', 'yes', 'on'].includes(raw.toLowerCase())) return true;
       if (['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
-      return { error: `must be true or false (got '${raw}')` };
+      return new ParseFailure(`must be true or false (got '${raw}')`);
     case 'enum':
-      return field.options?.includes(raw) ? raw : { error: `must be one of ${field.options?.join(', ')} (got '${raw}')` };
+      return field.options?.includes(raw) ? raw : new ParseFailure(`must be one of ${field.options?.join(', ')} (got '${raw}')`);
     case 'string[]':
       return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
     case 'string':

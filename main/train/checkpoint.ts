@@ -1,0 +1,118 @@
+// Checkpoint files: one file per saved step (`step_N.trmckpt`) holding named tensors and a JSON header.
+// Written to a temporary name, flushed and renamed, so a crash or a full disk never leaves a half-written
+// checkpoint under a real name, and earlier checkpoints are never touched. A SHA-256 of the body detects
+// corrupt files on load.
+import { createHash } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+
+const MAGIC = 'TRMCKPT1';
+
+export type TensorData = Float32Array | Int32Array | Uint8Array;
+
+export interface NamedTensor {
+  shape: number[];
+  data: TensorData;
+}
+
+export interface CheckpointContents {
+  /** Free-form JSON: step, config, RNG and sampler state, metrics at save time. */
+  meta: Record<string, unknown>;
+  tensors: Map<string, NamedTensor>;
+}
+
+interface TensorEntry {
+  name: string;
+  dtype: 'float32' | 'int32' | 'uint8';
+  shape: number[];
+  offset: number;
+  byteLength: number;
+}
+
+export class CheckpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CheckpointError';
+  }
+}
+
+function dtypeOf(data: TensorData): TensorEntry['dtype'] {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Int32Array) return 'int32';
+  return 'uint8';
+}
+
+/** Writes atomically; returns the file size in bytes. */
+export function writeCheckpoint(path: string, contents: CheckpointContents): number {
+  const entries: TensorEntry[] = [];
+  let offset = 0;
+  for (const [name, tensor] of contents.tensors) {
+    const byteLength = tensor.data.byteLength;
+    entries.push({ name, dtype: dtypeOf(tensor.data), shape: tensor.shape, offset, byteLength });
+    offset += byteLength;
+  }
+  const hash = createHash('sha256');
+  for (const tensor of contents.tensors.values()) hash.update(bytesOf(tensor.data));
+  const header = Buffer.from(JSON.stringify({ meta: contents.meta, tensors: entries, bodyBytes: offset, sha256: hash.digest('hex') }));
+  const prefix = Buffer.alloc(MAGIC.length + 4);
+  prefix.write(MAGIC, 0, 'ascii');
+  prefix.writeUInt32LE(header.length, MAGIC.length);
+
+  const temporary = `${path}.tmp-${process.pid}`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, 'w');
+    writeSync(fd, prefix);
+    writeSync(fd, header);
+    for (const tensor of contents.tensors.values()) writeAll(fd, bytesOf(tensor.data));
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+  return prefix.length + header.length + offset;
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let written = 0;
+  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+}
+
+function bytesOf(data: TensorData): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+export function readCheckpoint(path: string): CheckpointContents {
+  let file: Buffer;
+  try {
+    file = readFileSync(path);
+  } catch (error) {
+    throw new CheckpointError(`cannot read checkpoint ${path}: ${(error as Error).message}`);
+  }
+  if (file.length < MAGIC.length + 4 || file.toString('ascii', 0, MAGIC.length) !== MAGIC)
+    throw new CheckpointError(`${path} is not a TRM checkpoint (bad magic)`);
+  const headerLength = file.readUInt32LE(MAGIC.length);
+  const bodyStart = MAGIC.length + 4 + headerLength;
+  if (bodyStart > file.length) throw new CheckpointError(`${path} is truncated (header)`);
+  let header: { meta: Record<string, unknown>; tensors: TensorEntry[]; bodyBytes: number; sha256: string };
+  try {
+    header = JSON.parse(file.toString('utf8', MAGIC.length + 4, bodyStart));
+  } catch {
+    throw new CheckpointError(`${path} is corrupt (unreadable header)`);
+  }
+  if (bodyStart + header.bodyBytes !== file.length)
+    throw new CheckpointError(`${path} is truncated or corrupt (${file.length - bodyStart} of ${header.bodyBytes} body bytes)`);
+  const body = file.subarray(bodyStart);
+  const actual = createHash('sha256').update(body).digest('hex');
+  if (actual !== header.sha256) throw new CheckpointError(`${path} is corrupt (checksum mismatch)`);
+  const tensors = new Map<string, NamedTensor>();
+  for (const entry of header.tensors) {
+    const bytes = body.buffer.slice(body.byteOffset + entry.offset, body.byteOffset + entry.offset + entry.byteLength);
+    const data = entry.dtype === 'float32' ? new Float32Array(bytes) : entry.dtype === 'int32' ? new Int32Array(bytes) : new Uint8Array(bytes);
+    tensors.set(entry.name, { shape: entry.shape, data });
+  }
+  return { meta: header.meta, tensors };
+}

@@ -1,0 +1,284 @@
+// The one channel map between the app's UI and its backend: every request, its payload schema and its reply
+// type, plus the events pushed to the UI. Pure TypeScript + zod, so main, preload, the renderer and the browser
+// WebSocket client all import it. Main registers handlers only from this map (main/api/register.ts); preload and
+// the WebSocket client expose the same named functions generated from it (`api.runs.list({...})`).
+import { z } from 'zod';
+import type { TrainEvent } from '../main/train/events.ts';
+import type { RunConfig } from '../main/trm/config.ts';
+
+export type { TrainEvent, RunConfig };
+
+// ---------------------------------------------------------------------------------------------------------
+// Wire types: what replies carry. Plain JSON (numbers, strings, arrays, objects), timestamps in ms since epoch.
+
+export type RunStatus = 'queued' | 'running' | 'finished' | 'stopped' | 'interrupted' | 'failed';
+
+export interface RunInfo {
+  id: number;
+  name: string;
+  preset: string;
+  status: RunStatus;
+  config: RunConfig;
+  /** The dotted-path overrides the run was created with (`model.hiddenSize` → `128`). */
+  overrides: Record<string, string>;
+  backend: string | null;
+  tags: string[];
+  notes: string;
+  /** Last step reached and the planned total. */
+  step: number;
+  totalSteps: number;
+  /** Latest value of every summary metric (kept on write by the database). */
+  summary: Record<string, number>;
+  error: string | null;
+  createdAtMs: number;
+  updatedAtMs: number;
+}
+
+/** One metric over steps; `steps[i]` pairs with `values[i]`. */
+export interface MetricSeries {
+  key: string;
+  steps: number[];
+  values: number[];
+}
+
+export interface CheckpointInfo {
+  id: number;
+  runId: number;
+  step: number;
+  path: string;
+  aliases: ('latest' | 'best')[];
+  metrics: Record<string, number>;
+  createdAtMs: number;
+}
+
+export interface EvaluationInfo {
+  id: number;
+  runId: number;
+  checkpoint: string;
+  step: number;
+  metrics: Record<string, number>;
+  createdAtMs: number;
+}
+
+/** One evaluated puzzle: input, target and the model's answer as flat token grids. */
+export interface EvaluationPuzzle {
+  index: number;
+  input: number[];
+  target: number[];
+  prediction: number[];
+  correct: boolean;
+  haltStep: number;
+}
+
+export interface PresetInfo {
+  name: string;
+  description: string;
+  scale: 'paper' | 'cpu';
+  config: RunConfig;
+}
+
+/** One configurable field, for the new-run form (from describeConfigFields() in main/trm/config.ts). */
+export interface ConfigFieldInfo {
+  /** Dotted path used as an override key, e.g. `model.hiddenSize`. */
+  name: string;
+  type: string;
+  default: unknown;
+  description: string;
+}
+
+export interface EstimateInfo {
+  parameterCount: number;
+  memoryBytes: number;
+  /** Field path → problem; empty when the config is valid. */
+  errors: Record<string, string>;
+}
+
+export type JobKind = 'train' | 'evaluate';
+export type JobState = 'queued' | 'running' | 'stopping' | 'finished' | 'stopped' | 'failed' | 'killed' | 'interrupted';
+
+export interface JobInfo {
+  jobId: number;
+  runId: number;
+  kind: JobKind;
+  state: JobState;
+  queuedAtMs: number;
+  startedAtMs: number | null;
+  endedAtMs: number | null;
+  error: string | null;
+}
+
+export interface AppInfo {
+  mode: 'electron' | 'browser';
+  /** The app's version (package.json). */
+  version: string;
+  /** The TensorFlow.js backend jobs will use ('wasm', 'tensorflow', 'cpu'), or the user's preference. */
+  backend: string;
+  workspace: string;
+}
+
+/** JSON values, for settings. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+// ---------------------------------------------------------------------------------------------------------
+// Payload schemas. Strict objects: unknown keys are rejected, so a typo fails loudly instead of being ignored.
+
+const runId = z.number().int().positive();
+const overrides = z.record(z.string().min(1).max(200), z.string().max(1000));
+const shortText = z.string().max(200);
+const NO_PAYLOAD = z.strictObject({});
+
+/** Phantom marker carrying a reply type in the channel map (no runtime value). */
+function reply<T>(): T {
+  return undefined as T;
+}
+
+export const CHANNELS = {
+  'runs.list': {
+    payload: z.strictObject({ status: z.array(z.enum(['queued', 'running', 'finished', 'stopped', 'interrupted', 'failed'])).optional() }),
+    reply: reply<RunInfo[]>(),
+  },
+  'runs.get': { payload: z.strictObject({ runId }), reply: reply<RunInfo>() },
+  /** Validates and inserts a run; `start` (default true) queues a training job for it at once. */
+  'runs.create': {
+    payload: z.strictObject({
+      preset: shortText.min(1),
+      overrides: overrides.default({}),
+      name: shortText.optional(),
+      backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+      tags: z.array(shortText).max(50).optional(),
+      notes: z.string().max(100_000).optional(),
+      start: z.boolean().default(true),
+    }),
+    reply: reply<{ runId: number; job: JobInfo | null }>(),
+  },
+  'runs.update': {
+    payload: z.strictObject({ runId, name: shortText.optional(), tags: z.array(shortText).max(50).optional(), notes: z.string().max(100_000).optional() }),
+    reply: reply<RunInfo>(),
+  },
+  /** Refused while a job is running the run (stop or kill it first). */
+  'runs.delete': { payload: z.strictObject({ runId }), reply: reply<{ deleted: boolean }>() },
+  /** Asks the run's job to checkpoint and exit; the run ends 'stopped'. A queued job is just dropped. */
+  'runs.stop': { payload: z.strictObject({ runId }), reply: reply<JobInfo | null>() },
+  /** Re-queues a stopped or interrupted run; it continues from its latest checkpoint. */
+  'runs.resume': { payload: z.strictObject({ runId, minutes: z.number().positive().max(100_000).optional() }), reply: reply<JobInfo>() },
+  /** Kills the run's job process at once (SIGKILL); the run ends 'interrupted'. */
+  'runs.kill': { payload: z.strictObject({ runId }), reply: reply<JobInfo | null>() },
+  'jobs.list': { payload: NO_PAYLOAD, reply: reply<JobInfo[]>() },
+  'metrics.keys': { payload: z.strictObject({ runId }), reply: reply<string[]>() },
+  /** Series downsampled to at most `maxPoints` each; `afterStep` fetches only newer points (live charts). */
+  'metrics.series': {
+    payload: z.strictObject({
+      runId,
+      keys: z.array(shortText).max(100).optional(),
+      maxPoints: z.number().int().min(2).max(100_000).optional(),
+      afterStep: z.number().int().min(-1).optional(),
+    }),
+    reply: reply<MetricSeries[]>(),
+  },
+  'checkpoints.list': { payload: z.strictObject({ runId }), reply: reply<CheckpointInfo[]>() },
+  'evaluations.list': { payload: z.strictObject({ runId }), reply: reply<EvaluationInfo[]>() },
+  'evaluations.puzzles': {
+    payload: z.strictObject({
+      evaluationId: z.number().int().positive(),
+      offset: z.number().int().min(0).optional(),
+      limit: z.number().int().min(1).max(1000).optional(),
+      onlyWrong: z.boolean().optional(),
+    }),
+    reply: reply<EvaluationPuzzle[]>(),
+  },
+  /** Queues an evaluation job of one checkpoint (default: the run's best, else latest). */
+  'evaluations.start': { payload: z.strictObject({ runId, checkpoint: shortText.optional() }), reply: reply<JobInfo>() },
+  'presets.list': { payload: NO_PAYLOAD, reply: reply<PresetInfo[]>() },
+  'config.describe': { payload: NO_PAYLOAD, reply: reply<ConfigFieldInfo[]>() },
+  'config.estimate': { payload: z.strictObject({ preset: shortText.min(1), overrides: overrides.default({}) }), reply: reply<EstimateInfo>() },
+  'settings.get': { payload: z.strictObject({ key: shortText.min(1) }), reply: reply<JsonValue | null>() },
+  'settings.set': { payload: z.strictObject({ key: shortText.min(1), value: z.json() }), reply: reply<null>() },
+  'app.info': { payload: NO_PAYLOAD, reply: reply<AppInfo>() },
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
+/** What the caller passes (defaults may be omitted). */
+export type PayloadInput<C extends Channel> = z.input<(typeof CHANNELS)[C]['payload']>;
+/** What a handler receives after validation (defaults filled in). */
+export type Payload<C extends Channel> = z.output<(typeof CHANNELS)[C]['payload']>;
+export type Reply<C extends Channel> = (typeof CHANNELS)[C]['reply'];
+
+// ---------------------------------------------------------------------------------------------------------
+// Replies and errors. Every transport carries an ApiResult so errors keep their field details.
+
+export interface ApiErrorInfo {
+  /** 'invalid-payload' (schema), 'forbidden' (sender), 'not-found', 'conflict', 'config' (bad run config), 'internal'. */
+  code: 'invalid-payload' | 'forbidden' | 'not-found' | 'conflict' | 'config' | 'internal';
+  message: string;
+  /** Field path → problem, for forms. */
+  fieldErrors?: Record<string, string>;
+}
+
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorInfo };
+
+/** Thrown on the client side when a request fails; also thrown by handlers to choose the reply's code. */
+export class ApiError extends Error {
+  readonly code: ApiErrorInfo['code'];
+  readonly fieldErrors: Record<string, string>;
+  constructor(info: ApiErrorInfo) {
+    super(info.message);
+    this.name = 'ApiError';
+    this.code = info.code;
+    this.fieldErrors = info.fieldErrors ?? {};
+  }
+}
+
+export function unwrapResult<T>(result: ApiResult<T>): T {
+  if (result.ok) return result.value;
+  throw new ApiError(result.error);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Events pushed to the UI. Train events are throttled to ≤ 10/s per run (done/error/checkpoint/eval always pass).
+
+export type WorkbenchEvent =
+  | { type: 'train'; event: TrainEvent }
+  | { type: 'job'; job: JobInfo };
+
+export type WorkbenchEventListener = (event: WorkbenchEvent) => void;
+
+// ---------------------------------------------------------------------------------------------------------
+// The client the renderer uses: `api.<domain>.<verb>(payload)`, generated from CHANNELS.
+
+type DomainOf<C> = C extends `${infer D}.${string}` ? D : never;
+type VerbOf<C, D extends string> = C extends `${D}.${infer V}` ? V : never;
+type RequestFunction<C extends Channel> = {} extends PayloadInput<C>
+  ? (payload?: PayloadInput<C>) => Promise<Reply<C>>
+  : (payload: PayloadInput<C>) => Promise<Reply<C>>;
+
+export type WorkbenchRequests = {
+  [D in DomainOf<Channel>]: { [V in VerbOf<Channel, D>]: RequestFunction<`${D}.${V}` & Channel> };
+};
+
+export type WorkbenchApi = WorkbenchRequests & {
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  onEvent(listener: WorkbenchEventListener): () => void;
+};
+
+/** Builds the nested request object from one function that sends a channel's payload and returns its result. */
+export function buildRequests(send: (channel: Channel, payload: unknown) => Promise<ApiResult<unknown>>): WorkbenchRequests {
+  const api: Record<string, Record<string, (payload?: unknown) => Promise<unknown>>> = {};
+  for (const channel of CHANNEL_NAMES) {
+    const [domain, verb] = channel.split('.') as [string, string];
+    api[domain] ??= {};
+    api[domain][verb] = async (payload = {}) => unwrapResult(await send(channel, payload));
+  }
+  return api as unknown as WorkbenchRequests;
+}
+
+/** The name preload exposes the API under: `window.trm`. */
+export const EXPOSED_API_NAME = 'trm';
+/** The IPC channel main pushes WorkbenchEvents on (Electron). */
+export const EVENT_CHANNEL = 'workbench.event';
+
+// ---------------------------------------------------------------------------------------------------------
+// WebSocket protocol (browser mode): JSON text frames.
+
+export type WsClientMessage = { id: number; channel: Channel; payload: unknown };
+export type WsServerMessage = { id: number; result: ApiResult<unknown> } | { event: WorkbenchEvent };

@@ -1,0 +1,257 @@
+// TRM optimisation (spec §4): AdamATan2 for every trainable tensor, sparse sign-SGD for the puzzle-embedding
+// table, EMA of the trainable weights, and the warm-up + cosine learning-rate schedule. Numerics follow the
+// official code (imoneoi/adam-atan2 csrc/adam_atan2.cu; TRM models/sparse_embedding.py, models/ema.py,
+// pretrain.py::cosine_schedule_with_warmup_lr_lambda), checked against ../shared/fixtures/trm-parity.
+import * as tf from '@tensorflow/tfjs';
+
+export type NamedVariables = Map<string, tf.Variable>;
+export type NamedTensors = Map<string, tf.Tensor>;
+
+// ---------------------------------------------------------------------------------------------------------
+// AdamATan2
+
+export interface AdamATan2Options {
+  beta1: number;
+  beta2: number;
+  /** Decoupled weight decay, multiplied by lr (AdamW style). */
+  weightDecay: number;
+}
+
+export interface AdamATan2State {
+  /** Updates applied so far (t of the last update). */
+  step: number;
+  /** First and second moments per variable name. */
+  m: Map<string, Float32Array>;
+  v: Map<string, Float32Array>;
+}
+
+/**
+ * Adam with atan2(m̂, √v̂) in place of m̂/(√v̂ + ε): no ε, bounded, scale-invariant steps. Per element, step t:
+ *   p ← p·(1 − lr·wd);  m ← lerp(m, g, 1−β1);  v ← lerp(v, g², 1−β2);
+ *   p ← p − (lr/(1−β1^t))·atan2(m, √v/√(1−β2^t))
+ * The scalar factors are computed in double and enter the float32 maths once, as in the CUDA kernel.
+ */
+export class AdamATan2 {
+  stepCount = 0;
+  private readonly firstMoments = new Map<string, tf.Variable>();
+  private readonly secondMoments = new Map<string, tf.Variable>();
+  private restoredFirstMoments = new Map<string, Float32Array>();
+  private restoredSecondMoments = new Map<string, Float32Array>();
+
+  constructor(private readonly opts: AdamATan2Options) {}
+
+  /** One update of every variable that has a gradient (variables without one are left alone, as in torch). */
+  applyGradients(vars: NamedVariables, grads: NamedTensors, lr: number): void {
+    this.stepCount++;
+    const { beta1, beta2, weightDecay } = this.opts;
+    const t = this.stepCount;
+    const decayFactor = 1 - lr * weightDecay;
+    const stepSize = lr / (1 - beta1 ** t);
+    const secondBiasCorrectionSqrt = Math.sqrt(1 - beta2 ** t);
+    for (const [name, grad] of grads) {
+      const param = vars.get(name);
+      if (!param) throw new Error(`AdamATan2: gradient for unknown variable '${name}'`);
+      const m = this.moment(this.firstMoments, this.restoredFirstMoments, name, param);
+      const v = this.moment(this.secondMoments, this.restoredSecondMoments, name, param);
+      tf.tidy(() => {
+        const newM = tf.add(m, tf.mul(tf.sub(grad, m), 1 - beta1));
+        const newV = tf.add(v, tf.mul(tf.sub(tf.square(grad), v), 1 - beta2));
+        const direction = tf.atan2(newM, tf.div(tf.sqrt(newV), secondBiasCorrectionSqrt)); // atan2(0, 0) = 0
+        param.assign(tf.sub(tf.mul(param, decayFactor), tf.mul(direction, stepSize)));
+        m.assign(newM);
+        v.assign(newV);
+      });
+    }
+  }
+
+  getState(): AdamATan2State {
+    return {
+      step: this.stepCount,
+      m: new Map([...this.restoredFirstMoments, ...readAll(this.firstMoments)]),
+      v: new Map([...this.restoredSecondMoments, ...readAll(this.secondMoments)]),
+    };
+  }
+
+  /** Restores a saved state; the moments are rebuilt on the next update, when the parameter shapes are known. */
+  setState(state: AdamATan2State): void {
+    this.dispose();
+    this.stepCount = state.step;
+    this.restoredFirstMoments = new Map(state.m);
+    this.restoredSecondMoments = new Map(state.v);
+  }
+
+  dispose(): void {
+    for (const moment of [...this.firstMoments.values(), ...this.secondMoments.values()]) moment.dispose();
+    this.firstMoments.clear();
+    this.secondMoments.clear();
+  }
+
+  /** The moment variable for `name`: restored values if any, else zeros (torch's lazy state init). */
+  private moment(moments: Map<string, tf.Variable>, restored: Map<string, Float32Array>, name: string, like: tf.Variable): tf.Variable {
+    let moment = moments.get(name);
+    if (!moment) {
+      const saved = restored.get(name);
+      restored.delete(name);
+      moment = tf.variable(saved ? tf.tensor(saved, like.shape) : tf.zerosLike(like), false);
+      moments.set(name, moment);
+    }
+    return moment;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Puzzle-embedding table and its sparse sign-SGD
+
+/**
+ * The puzzle-embedding table [numIds, dim] (official CastedSparseEmbedding.weights), kept in a JS
+ * Float32Array rather than a tf.Variable. Why: a step touches only the B rows of its batch, but tf tensors
+ * are immutable, so updating a tf.Variable table rewrites all numIds·dim values per step (ARC: ~1M rows), and
+ * the WASM backend has no scatter gradient anyway. Here a step reads B rows (gatherRows) and writes back only
+ * the rows present (signSgdUpdate). The table is not in the autodiff graph: the model differentiates w.r.t.
+ * the gathered [B, dim] tensor instead (spec §4.2).
+ */
+export class PuzzleEmbeddingTable {
+  readonly data: Float32Array;
+
+  constructor(readonly numIds: number, readonly dim: number, data?: Float32Array) {
+    if (data && data.length !== numIds * dim) throw new Error(`puzzle table needs ${numIds * dim} values, got ${data.length}`);
+    this.data = data ?? new Float32Array(numIds * dim); // official init: zeros
+  }
+
+  /** The rows of `ids` in batch order, [B, dim]: the model's puzzle prefix (train and eval). */
+  gatherRows(ids: Int32Array): tf.Tensor2D {
+    const rows = new Float32Array(ids.length * this.dim);
+    ids.forEach((id, b) => rows.set(this.row(id), b * this.dim));
+    return tf.tensor2d(rows, [ids.length, this.dim]);
+  }
+
+  /** A view (not a copy) of row `id`. */
+  row(id: number): Float32Array {
+    if (!Number.isInteger(id) || id < 0 || id >= this.numIds) throw new Error(`puzzle id ${id} outside the table (0..${this.numIds - 1})`);
+    return this.data.subarray(id * this.dim, (id + 1) * this.dim);
+  }
+}
+
+/**
+ * Sign-SGD on the rows of the batch: the gradient rows [B, dim] (w.r.t. gatherRows(ids)) are summed per
+ * unique id, then for each id present: row ← row·(1 − lr·wd) − lr·sign(sum). Rows not in the batch are
+ * untouched (no decay). Done on the JS side: B·dim values, independent of the table size.
+ */
+export function signSgdUpdate(table: PuzzleEmbeddingTable, ids: Int32Array, rowGrads: tf.Tensor2D, lr: number, weightDecay: number): void {
+  const { dim } = table;
+  if (rowGrads.shape[0] !== ids.length || rowGrads.shape[1] !== dim) {
+    throw new Error(`row gradients [${rowGrads.shape}] do not match ${ids.length} ids × ${dim}`);
+  }
+  const grads = rowGrads.dataSync() as Float32Array;
+  const gradSumById = new Map<number, Float32Array>(); // float32 accumulation, like torch's scatter_add_
+  ids.forEach((id, b) => {
+    let sum = gradSumById.get(id);
+    if (!sum) gradSumById.set(id, (sum = new Float32Array(dim)));
+    for (let i = 0; i < dim; i++) sum[i] += grads[b * dim + i];
+  });
+  const decayFactor = Math.fround(1 - lr * weightDecay);
+  for (const [id, sum] of gradSumById) {
+    const row = table.row(id);
+    for (let i = 0; i < dim; i++) row[i] = Math.fround(row[i] * decayFactor) - lr * Math.sign(sum[i]);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// EMA of the trainable weights
+
+/** shadow ← decay·shadow + (1 − decay)·param after every optimiser step (spec §4.4; not the puzzle table). */
+export class Ema {
+  readonly shadow = new Map<string, tf.Variable>();
+
+  constructor(readonly decay: number, vars: NamedVariables) {
+    for (const [name, param] of vars) this.shadow.set(name, tf.variable(param, false));
+  }
+
+  update(vars: NamedVariables): void {
+    for (const [name, shadow] of this.shadow) {
+      const param = vars.get(name);
+      if (!param) throw new Error(`Ema: no variable '${name}' to average`);
+      tf.tidy(() => shadow.assign(tf.add(tf.mul(shadow, this.decay), tf.mul(param, 1 - this.decay))));
+    }
+  }
+
+  getState(): Map<string, Float32Array> {
+    return readAll(this.shadow);
+  }
+
+  setState(state: Map<string, Float32Array>): void {
+    writeAll(this.shadow, state);
+  }
+
+  dispose(): void {
+    for (const shadow of this.shadow.values()) shadow.dispose();
+    this.shadow.clear();
+  }
+}
+
+/**
+ * Runs `fn` with `weights` (e.g. Ema.shadow) swapped into `vars`, then swaps the originals back, also when fn
+ * throws or its promise rejects. Swapping shares tensor data; nothing is copied.
+ */
+export function withWeights<T>(vars: NamedVariables, weights: NamedTensors, fn: () => T): T {
+  const originals = new Map<string, tf.Tensor>();
+  for (const [name, weight] of weights) {
+    const variable = vars.get(name);
+    if (!variable) throw new Error(`withWeights: no variable '${name}'`);
+    originals.set(name, tf.clone(variable)); // keeps the original data alive while the variable points elsewhere
+    variable.assign(weight);
+  }
+  const restore = () => {
+    for (const [name, original] of originals) {
+      vars.get(name)!.assign(original);
+      original.dispose();
+    }
+  };
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Learning-rate schedule
+
+export interface LearningRateSchedule {
+  /** Peak learning rate. */
+  base: number;
+  /** Linear warm-up from 0 over this many steps. */
+  warmupSteps: number;
+  /** Total optimiser steps of the run (end of the cosine). */
+  totalSteps: number;
+  /** Final lr as a fraction of base; 1 = constant after warm-up (official default). */
+  minRatio: number;
+}
+
+/** The lr of update number `step` (1 for the first update), as the official cosine_schedule_with_warmup. */
+export function learningRate(step: number, { base, warmupSteps, totalSteps, minRatio }: LearningRateSchedule): number {
+  if (step < warmupSteps) return (base * step) / Math.max(1, warmupSteps);
+  const progress = (step - warmupSteps) / Math.max(1, totalSteps - warmupSteps);
+  return base * (minRatio + Math.max(0, (1 - minRatio) * 0.5 * (1 + Math.cos(Math.PI * progress))));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Copies of the variables' values, for checkpoints. */
+function readAll(vars: Map<string, tf.Variable>): Map<string, Float32Array> {
+  return new Map([...vars].map(([name, variable]) => [name, Float32Array.from(variable.dataSync() as Float32Array)]));
+}
+
+/** Overwrites each existing variable with saved values of the same size. */
+function writeAll(vars: Map<string, tf.Variable>, values: Map<string, Float32Array>): void {
+  for (const [name, data] of values) {
+    const variable = vars.get(name);
+    if (!variable) throw new Error(`saved state has '${name}', which is not a variable here`);
+    tf.tidy(() => variable.assign(tf.tensor(data, variable.shape)));
+  }
+}

@@ -46,8 +46,9 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
   const dataStart = offset + headerLen;
   const byteSize = bytesPerElement(dtype) * count;
   if (dataStart + byteSize > bytes.length) throw new NpyError(`${name}: truncated data (${bytes.length - dataStart} of ${byteSize} bytes)`);
-  // Copy so the result is aligned and independent of the file buffer.
-  const raw = bytes.slice(dataStart, dataStart + byteSize).buffer;
+  // Copy so the result is aligned and independent of the file buffer. (Buffer.slice would return a view into
+  // Node's shared pool, whose .buffer is the whole pool, so copy through a fresh Uint8Array.)
+  const raw = new Uint8Array(bytes.subarray(dataStart, dataStart + byteSize)).buffer;
   return { dtype, shape, data: typedArray(dtype, raw) };
 }
 

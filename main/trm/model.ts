@@ -1,0 +1,531 @@
+// The full definition of a Tiny Recursive Model (TRM, "Less is More: Recursive Reasoning with Tiny Networks")
+// in TensorFlow.js, in reading order: rmsNorm → SwiGLU → attention (RoPE) / token-MLP → block → the shared net →
+// latent recursion → deep recursion (one supervision step) → heads. Spec: ../shared/trm-spec.md §1.
+//
+// Layout: inside the model every activation is sequence-major, [S, B, D] with S = P + L. Channel-wise linears
+// then act on a [S·B, D] view and the token-mixing MLP (mlp_t) on a [S, B·D] view, both as plain matmuls with
+// no transposes. The public API (carry y/z, logits) uses the official batch-major [B, S, D] layout.
+// Linear weights are stored in the layout their matmul wants; stateDict()/loadStateDict() speak PyTorch's
+// [out, in] layout and official state_dict keys, so fixtures and official checkpoints load directly.
+import * as tf from '@tensorflow/tfjs';
+import { Rng } from '../common/rng.ts';
+import { swigluIntermediate, validateModelConfig, type ModelConfig } from './config.ts';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Primitives
+
+/** a @ b with a gradient made of plain (non-transposed) matmuls: tfjs's own matMul gradient uses transposed
+ *  matmuls, which are ~10× slower on WASM (toolchain-notes). Works for 2-D and batched operands. */
+const matMul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  save([a, b]);
+  return {
+    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sa, sb] = saved;
+      return [tf.matMul(dy as tf.Tensor2D, swapLastTwo(sb) as tf.Tensor2D), tf.matMul(swapLastTwo(sa) as tf.Tensor2D, dy as tf.Tensor2D)];
+    },
+  };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+
+function swapLastTwo(t: tf.Tensor): tf.Tensor {
+  const perm = t.shape.map((_, i) => i);
+  [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
+  return tf.transpose(t, perm);
+}
+
+/** x / sqrt(mean(x², axis) + eps); no gain, no bias (official `rms_norm`). */
+function rmsNorm(x: tf.Tensor, axis: number, eps: number): tf.Tensor {
+  const meanSquare = tf.mean(tf.square(x), axis, true);
+  return tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps)));
+}
+
+function silu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(x));
+}
+
+/** SwiGLU over the channel axis of rows x [N, h]: gateUp [h, 2i] (gate | up), down [i, h]. */
+function channelSwiGLU(x: tf.Tensor2D, gateUp: tf.Tensor, down: tf.Tensor): tf.Tensor2D {
+  const [gate, up] = tf.split(matMul(x, gateUp), 2, 1);
+  return matMul(tf.mul(silu(gate), up), down) as tf.Tensor2D;
+}
+
+/** SwiGLU over the sequence axis (mlp_t) of columns x [S, N]: gateUp [2i, S], down [S, i] (PyTorch layout,
+ *  left-multiplied, which is the official `gate_up_proj(x.transpose(1, 2))` without any transpose). */
+function sequenceSwiGLU(x: tf.Tensor2D, gateUp: tf.Tensor, down: tf.Tensor): tf.Tensor2D {
+  const [gate, up] = tf.split(matMul(gateUp, x), 2, 0);
+  return matMul(down, tf.mul(silu(gate), up)) as tf.Tensor2D;
+}
+
+/** Rotary tables [S, headDim] (official `RotaryEmbedding`: cat(freqs, freqs), computed in float32). */
+function rotaryTables(positions: number, headDim: number, theta: number): { cos: tf.Tensor2D; sin: tf.Tensor2D } {
+  const cos = new Float32Array(positions * headDim);
+  const sin = new Float32Array(positions * headDim);
+  const half = headDim / 2;
+  for (let t = 0; t < positions; t++) {
+    for (let i = 0; i < half; i++) {
+      const angle = Math.fround(t * Math.fround(1 / Math.fround(theta ** Math.fround((2 * i) / headDim))));
+      for (const j of [i, i + half]) {
+        cos[t * headDim + j] = Math.cos(angle);
+        sin[t * headDim + j] = Math.sin(angle);
+      }
+    }
+  }
+  return { cos: tf.tensor2d(cos, [positions, headDim]), sin: tf.tensor2d(sin, [positions, headDim]) };
+}
+
+/** q·cos + rotate_half(q)·sin with rotate_half([a, b]) = [−b, a] over the head dimension. */
+function applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
+  const [first, second] = tf.split(x, 2, -1);
+  return tf.add(tf.mul(x, cos), tf.mul(tf.concat([tf.neg(second), first], -1), sin));
+}
+
+interface AttentionShape { seq: number; batch: number; heads: number; headDim: number }
+
+/** Non-causal multi-head self-attention, no mask, no bias, fused qkv [D, 3D] = [q heads | k heads | v heads]. */
+function selfAttention(h: tf.Tensor2D, qkvWeight: tf.Tensor, outWeight: tf.Tensor, shape: AttentionShape,
+  rotary: { cos: tf.Tensor2D; sin: tf.Tensor2D } | null): tf.Tensor2D {
+  const { seq, batch, heads, headDim } = shape;
+  const qkv = tf.reshape(matMul(h, qkvWeight), [seq, batch, 3, heads, headDim]);
+  let [q, k, v] = tf.split(tf.transpose(qkv, [2, 1, 3, 0, 4]), 3, 0).map((t) => tf.reshape(t, [batch, heads, seq, headDim]));
+  if (rotary) {
+    q = applyRotary(q, rotary.cos, rotary.sin);
+    k = applyRotary(k, rotary.cos, rotary.sin);
+  }
+  const scores = matMul(tf.mul(q, 1 / Math.sqrt(headDim)), swapLastTwo(k)); // [B, H, S, S]
+  const attended = matMul(tf.softmax(scores), v); // [B, H, S, hd]
+  const merged = tf.reshape(tf.transpose(attended, [2, 0, 1, 3]), [seq * batch, heads * headDim]);
+  return matMul(merged, outWeight) as tf.Tensor2D;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Parameters: one table of every persistent tensor, with its official key, shape and initialisation.
+
+type Init = { kind: 'truncNormal'; std: number } | { kind: 'zeros' } | { kind: 'constant'; value: number };
+
+interface ParameterSpec {
+  /** Official state_dict key of TinyRecursiveReasoningModel_ACTV1. */
+  key: string;
+  /** Official (PyTorch) shape; linear weights are [out, in]. */
+  shape: number[];
+  /** true: stored as the transpose of the official 2-D shape, i.e. [in, out] for a right-multiplied linear. */
+  transposed: boolean;
+  init: Init;
+  /** Trained by AdamATan2 (false: buffers such as H_init or the puzzle table). */
+  trainable: boolean;
+}
+
+function linearSpec(key: string, outFeatures: number, inFeatures: number, transposed: boolean): ParameterSpec {
+  return { key, shape: [outFeatures, inFeatures], transposed, init: { kind: 'truncNormal', std: 1 / Math.sqrt(inFeatures) }, trainable: true };
+}
+
+/** Total positions S = P + L seen by the network. */
+export function sequenceLength(config: ModelConfig): number {
+  return config.puzzleEmbLen + config.seqLen;
+}
+
+/** Every persistent tensor of the model, in the official state_dict order. */
+export function parameterSpecs(config: ModelConfig): ParameterSpec[] {
+  const D = config.hiddenSize;
+  const S = sequenceLength(config);
+  const embedStd = 1 / Math.sqrt(D);
+  const specs: ParameterSpec[] = [
+    { key: 'inner.H_init', shape: [D], transposed: false, init: { kind: 'truncNormal', std: 1 }, trainable: false },
+    { key: 'inner.L_init', shape: [D], transposed: false, init: { kind: 'truncNormal', std: 1 }, trainable: false },
+    { key: 'inner.embed_tokens.embedding_weight', shape: [config.vocabSize, D], transposed: false, init: { kind: 'truncNormal', std: embedStd }, trainable: true },
+    linearSpec('inner.lm_head.weight', config.vocabSize, D, true),
+    { key: 'inner.q_head.weight', shape: [2, D], transposed: true, init: { kind: 'zeros' }, trainable: true },
+    { key: 'inner.q_head.bias', shape: [2], transposed: false, init: { kind: 'constant', value: -5 }, trainable: true },
+  ];
+  if (config.puzzleEmbDim > 0) {
+    specs.push({ key: 'inner.puzzle_emb.weights', shape: [config.numPuzzleIdentifiers, config.puzzleEmbDim], transposed: false, init: { kind: 'zeros' }, trainable: false });
+  }
+  if (config.posEncodings === 'learned') {
+    specs.push({ key: 'inner.embed_pos.embedding_weight', shape: [S, D], transposed: false, init: { kind: 'truncNormal', std: embedStd }, trainable: true });
+  }
+  const channelInter = swigluIntermediate(D, config.expansion, config.roundSwiGLUTo256);
+  const sequenceInter = swigluIntermediate(S, config.expansion, config.roundSwiGLUTo256);
+  for (let layer = 0; layer < config.layers; layer++) {
+    const prefix = `inner.L_level.layers.${layer}`;
+    if (config.mlpT) {
+      specs.push(linearSpec(`${prefix}.mlp_t.gate_up_proj.weight`, 2 * sequenceInter, S, false));
+      specs.push(linearSpec(`${prefix}.mlp_t.down_proj.weight`, S, sequenceInter, false));
+    } else {
+      specs.push(linearSpec(`${prefix}.self_attn.qkv_proj.weight`, 3 * D, D, true));
+      specs.push(linearSpec(`${prefix}.self_attn.o_proj.weight`, D, D, true));
+    }
+    specs.push(linearSpec(`${prefix}.mlp.gate_up_proj.weight`, 2 * channelInter, D, true));
+    specs.push(linearSpec(`${prefix}.mlp.down_proj.weight`, D, channelInter, true));
+  }
+  return specs;
+}
+
+/** Truncated normal on ±2σ with the std corrected so the truncated distribution has std `std`
+ *  (official `trunc_normal_init_`, JAX-style). */
+function truncatedNormal(rng: Rng, count: number, std: number): Float32Array {
+  const out = new Float32Array(count);
+  if (std === 0) return out;
+  const pdfAt2 = Math.exp(-2) / Math.sqrt(2 * Math.PI);
+  const massWithin2 = erf(2 / Math.SQRT2);
+  const correctedStd = std / Math.sqrt(1 - (2 * pdfAt2 + 2 * pdfAt2) / massWithin2);
+  for (let i = 0; i < count; i++) {
+    let v: number;
+    do v = rng.normal(); while (v < -2 || v > 2);
+    out[i] = v * correctedStd;
+  }
+  return out;
+}
+
+/** Abramowitz–Stegun 7.1.26 is too coarse for a std correction; use the series, exact to ~1e-16 for |x| ≤ 3. */
+function erf(x: number): number {
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 100; n++) {
+    term *= (-x * x) / n;
+    sum += term / (2 * n + 1);
+  }
+  return (2 / Math.sqrt(Math.PI)) * sum;
+}
+
+function initialValues(spec: ParameterSpec, rng: Rng): Float32Array {
+  const count = spec.shape.reduce((a, b) => a * b, 1);
+  switch (spec.init.kind) {
+    case 'truncNormal': return truncatedNormal(rng, count, spec.init.std);
+    case 'zeros': return new Float32Array(count);
+    case 'constant': return new Float32Array(count).fill(spec.init.value);
+  }
+}
+
+/** Transpose of a row-major [rows, cols] matrix. */
+function transposeMatrix(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c];
+  return out;
+}
+
+function storedShape(spec: ParameterSpec): number[] {
+  return spec.transposed ? [spec.shape[1], spec.shape[0]] : spec.shape;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The model
+
+/** Carried answer y (official z_H) and latent z (official z_L), batch-major [B, S, D]. */
+export interface Carry {
+  y: tf.Tensor3D;
+  z: tf.Tensor3D;
+}
+
+/** Result of one supervision step. The caller owns (and must dispose) every tensor. */
+export interface StepOutput extends Carry {
+  /** LM logits on the L token positions (prefix dropped) [B, L, V]. */
+  logits: tf.Tensor3D;
+  /** Q-head output 0: halting logit (halt when > 0) [B]. */
+  qHalt: tf.Tensor1D;
+  /** Q-head output 1: continue logit (unused by TRM's loss) [B]. */
+  qContinue: tf.Tensor1D;
+}
+
+/** A supervision step that also differentiates `objective(output)` through the last recursion. */
+export interface GradStepOutput extends StepOutput {
+  objective: tf.Scalar;
+  /** Gradient of the objective per trainable key (stored layout, like `trainable`). */
+  grads: Map<string, tf.Tensor>;
+  /** Gradient w.r.t. the puzzle rows passed in [B, puzzleEmbDim] (null without a puzzle embedding). */
+  puzzleRowGrads: tf.Tensor2D | null;
+}
+
+export type ForwardOptions =
+  | { withGrad?: false }
+  | { withGrad: true; objective: (output: StepOutput) => tf.Scalar };
+
+export type StateDict = Map<string, { shape: number[]; data: Float32Array }>;
+
+/** Key prefixes official checkpoints put in front of the model keys (torch.compile wrapper, ACTLossHead). */
+const CHECKPOINT_PREFIXES = ['_orig_mod.model.', 'model.'];
+
+export class TRM {
+  readonly config: ModelConfig;
+  /** Weights trained by AdamATan2, by official key, in their stored layout. */
+  readonly trainable: Map<string, tf.Variable>;
+  /** Puzzle-embedding table [numPuzzleIdentifiers, puzzleEmbDim], trained by sign-SGD; null if disabled. */
+  readonly puzzleEmbedding: tf.Variable | null;
+  /** Fixed initial y and z vectors [D] (never trained). */
+  readonly hInit: tf.Variable;
+  readonly lInit: tf.Variable;
+  private readonly specs: ParameterSpec[];
+  private readonly rotary: { cos: tf.Tensor2D; sin: tf.Tensor2D } | null;
+
+  private constructor(config: ModelConfig, specs: ParameterSpec[], values: Map<string, Float32Array>) {
+    this.config = config;
+    this.specs = specs;
+    this.trainable = new Map();
+    const buffers = new Map<string, tf.Variable>();
+    for (const spec of specs) {
+      const variable = tf.variable(tf.tensor(values.get(spec.key)!, storedShape(spec)), spec.trainable);
+      (spec.trainable ? this.trainable : buffers).set(spec.key, variable);
+    }
+    this.hInit = buffers.get('inner.H_init')!;
+    this.lInit = buffers.get('inner.L_init')!;
+    this.puzzleEmbedding = buffers.get('inner.puzzle_emb.weights') ?? null;
+    const usesRope = config.posEncodings === 'rope' && !config.mlpT;
+    this.rotary = usesRope ? rotaryTables(sequenceLength(config), config.hiddenSize / config.numHeads, config.ropeTheta) : null;
+  }
+
+  /** A freshly initialised model (spec §1.10), reproducible from `seed`. */
+  static create(config: ModelConfig, seed: number): TRM {
+    const errors = validateModelConfig(config);
+    if (errors.length > 0) throw new Error(`invalid model config: ${errors.join('; ')}`);
+    const rng = new Rng(seed);
+    const specs = parameterSpecs(config);
+    const values = new Map<string, Float32Array>();
+    for (const spec of specs) {
+      const official = initialValues(spec, rng);
+      values.set(spec.key, spec.transposed ? transposeMatrix(official, spec.shape[0], spec.shape[1]) : official);
+    }
+    return new TRM({ ...config }, specs, values);
+  }
+
+  /** Trainable parameters (excluding the puzzle table and buffers), computed without allocating anything. */
+  static countParameters(config: ModelConfig): number {
+    return parameterSpecs(config).filter((s) => s.trainable).reduce((sum, s) => sum + s.shape.reduce((a, b) => a * b, 1), 0);
+  }
+
+  parameterCount(): number {
+    return TRM.countParameters(this.config);
+  }
+
+  /** Persistent tensors by official key, in PyTorch layout (copies). */
+  stateDict(): StateDict {
+    const out: StateDict = new Map();
+    for (const spec of this.specs) {
+      const stored = this.variable(spec.key).dataSync() as Float32Array;
+      const data = spec.transposed ? transposeMatrix(stored, spec.shape[1], spec.shape[0]) : Float32Array.from(stored);
+      out.set(spec.key, { shape: [...spec.shape], data });
+    }
+    return out;
+  }
+
+  /** Loads every persistent tensor (official keys and layout; checkpoint prefixes are accepted).
+   *  Throws, naming the key, on a missing, unknown or mis-shaped tensor; nothing is changed on error. */
+  loadStateDict(dict: StateDict): void {
+    const byKey = new Map<string, { shape: number[]; data: Float32Array }>();
+    for (const [rawKey, value] of dict) {
+      const key = CHECKPOINT_PREFIXES.reduce((k, p) => (k.startsWith(p) && !k.startsWith('inner.') ? k.slice(p.length) : k), rawKey);
+      if (key.startsWith('inner.rotary_emb.')) continue; // analytic, recomputed
+      byKey.set(key, value);
+    }
+    const expected = new Set(this.specs.map((s) => s.key));
+    for (const key of byKey.keys()) {
+      if (!expected.has(key)) throw new Error(`state dict has unexpected key '${key}' for this model config`);
+    }
+    for (const spec of this.specs) {
+      const value = byKey.get(spec.key);
+      if (!value) throw new Error(`state dict is missing '${spec.key}'`);
+      const count = spec.shape.reduce((a, b) => a * b, 1);
+      if (value.shape.length !== spec.shape.length || value.shape.some((n, i) => n !== spec.shape[i]) || value.data.length !== count) {
+        throw new Error(`state dict '${spec.key}' has shape [${value.shape}], expected [${spec.shape}]`);
+      }
+    }
+    for (const spec of this.specs) {
+      const { data } = byKey.get(spec.key)!;
+      const stored = spec.transposed ? transposeMatrix(data, spec.shape[0], spec.shape[1]) : data;
+      tf.tidy(() => this.variable(spec.key).assign(tf.tensor(stored, storedShape(spec))));
+    }
+  }
+
+  dispose(): void {
+    for (const spec of this.specs) this.variable(spec.key).dispose();
+    this.rotary?.cos.dispose();
+    this.rotary?.sin.dispose();
+  }
+
+  private variable(key: string): tf.Variable {
+    if (this.trainable.has(key)) return this.trainable.get(key)!;
+    if (key === 'inner.H_init') return this.hInit;
+    if (key === 'inner.L_init') return this.lInit;
+    if (key === 'inner.puzzle_emb.weights' && this.puzzleEmbedding) return this.puzzleEmbedding;
+    throw new Error(`no tensor '${key}'`);
+  }
+
+  private weight(key: string): tf.Variable {
+    return this.trainable.get(key)!;
+  }
+
+  // --- input embedding (spec §1.3) -----------------------------------------------------------------------------
+
+  /** Rows of the puzzle table for these identifiers [B, puzzleEmbDim] (null without a puzzle embedding). */
+  puzzleRows(puzzleIdentifiers: Int32Array): tf.Tensor2D | null {
+    if (!this.puzzleEmbedding) return null;
+    return tf.tidy(() => tf.gather(this.puzzleEmbedding!, tf.tensor1d(puzzleIdentifiers, 'int32')) as tf.Tensor2D);
+  }
+
+  /** x = √D · [puzzle prefix ; token embeddings] (+ learned positions), sequence-major [S, B, D].
+   *  `tokenOneHot` is [L·B, V] in sequence-major row order; tokens are embedded as a matmul (no gather gradient on WASM). */
+  private embed(tokenOneHot: tf.Tensor2D, puzzleRows: tf.Tensor2D | null, batch: number): tf.Tensor3D {
+    const { hiddenSize: D, seqLen: L, puzzleEmbLen: P } = this.config;
+    let x: tf.Tensor = tf.reshape(matMul(tokenOneHot, this.weight('inner.embed_tokens.embedding_weight')), [L, batch, D]);
+    if (P > 0) {
+      let prefix: tf.Tensor = puzzleRows ?? tf.zeros([batch, 0]);
+      const padding = P * D - prefix.shape[1]!;
+      if (padding > 0) prefix = tf.pad(prefix, [[0, 0], [0, padding]]);
+      prefix = tf.transpose(tf.reshape(prefix, [batch, P, D]), [1, 0, 2]);
+      x = tf.concat([prefix, x], 0);
+    }
+    if (this.config.posEncodings === 'learned') {
+      const positions = tf.reshape(this.weight('inner.embed_pos.embedding_weight'), [P + L, 1, D]);
+      x = tf.mul(tf.add(x, positions), 0.707106781); // the official constant, not exactly 1/√2
+    }
+    return tf.mul(x, Math.sqrt(D)) as tf.Tensor3D;
+  }
+
+  /** One-hot tokens [L·B, V], sequence-major rows, from batch-major ids [B, L]. */
+  private tokenOneHot(inputs: tf.Tensor2D): tf.Tensor2D {
+    return tf.tidy(() => tf.oneHot(tf.reshape(tf.transpose(inputs), [-1]) as tf.Tensor1D, this.config.vocabSize).toFloat() as tf.Tensor2D);
+  }
+
+  // --- the shared network (spec §1.5, §1.6) ---------------------------------------------------------------------
+
+  /** One post-norm block on sequence-major h [S, B, D]. */
+  private block(h: tf.Tensor3D, layer: number): tf.Tensor3D {
+    const { hiddenSize: D, rmsNormEps: eps, numHeads } = this.config;
+    const [S, B] = h.shape;
+    const prefix = `inner.L_level.layers.${layer}`;
+    let out: tf.Tensor;
+    if (this.config.mlpT) {
+      // Token mixing across the S positions of every (example, channel) column; the norm is over S too.
+      const columns = tf.reshape(h, [S, B * D]) as tf.Tensor2D;
+      const mixed = sequenceSwiGLU(columns, this.weight(`${prefix}.mlp_t.gate_up_proj.weight`), this.weight(`${prefix}.mlp_t.down_proj.weight`));
+      out = tf.reshape(rmsNorm(tf.add(columns, mixed), 0, eps), [S * B, D]);
+    } else {
+      const rows = tf.reshape(h, [S * B, D]) as tf.Tensor2D;
+      const attended = selfAttention(rows, this.weight(`${prefix}.self_attn.qkv_proj.weight`), this.weight(`${prefix}.self_attn.o_proj.weight`),
+        { seq: S, batch: B, heads: numHeads, headDim: D / numHeads }, this.rotary);
+      out = rmsNorm(tf.add(rows, attended), 1, eps);
+    }
+    const mlp = channelSwiGLU(out as tf.Tensor2D, this.weight(`${prefix}.mlp.gate_up_proj.weight`), this.weight(`${prefix}.mlp.down_proj.weight`));
+    return tf.reshape(rmsNorm(tf.add(out, mlp), 1, eps), [S, B, D]);
+  }
+
+  /** net(h, injection) = blocks(h + injection): the one network used for both the z- and the y-update. */
+  private net(h: tf.Tensor3D, injection: tf.Tensor3D): tf.Tensor3D {
+    let out = tf.add(h, injection) as tf.Tensor3D;
+    for (let layer = 0; layer < this.config.layers; layer++) out = this.block(out, layer);
+    return out;
+  }
+
+  /** One recursion: n ("L_cycles") latent updates z ← net(z, y + x), then the answer update y ← net(y, z). */
+  private latentRecursion(y: tf.Tensor3D, z: tf.Tensor3D, x: tf.Tensor3D): { y: tf.Tensor3D; z: tf.Tensor3D } {
+    for (let i = 0; i < this.config.lCycles; i++) z = this.net(z, tf.add(y, x) as tf.Tensor3D);
+    y = this.net(y, z);
+    return { y, z };
+  }
+
+  // --- heads (spec §1.8) --------------------------------------------------------------------------------------
+
+  private heads(y: tf.Tensor3D): { logits: tf.Tensor3D; qHalt: tf.Tensor1D; qContinue: tf.Tensor1D } {
+    const { puzzleEmbLen: P, seqLen: L, hiddenSize: D, vocabSize: V } = this.config;
+    const B = y.shape[1];
+    const tokens = tf.reshape(tf.slice(y, [P, 0, 0], [L, B, D]), [L * B, D]);
+    const logits = tf.transpose(tf.reshape(matMul(tokens, this.weight('inner.lm_head.weight')), [L, B, V]), [1, 0, 2]) as tf.Tensor3D;
+    const first = tf.reshape(tf.slice(y, [0, 0, 0], [1, B, D]), [B, D]);
+    const q = tf.add(matMul(first, this.weight('inner.q_head.weight')), this.weight('inner.q_head.bias'));
+    const [qHalt, qContinue] = tf.split(q, 2, 1).map((t) => tf.reshape(t, [B]) as tf.Tensor1D);
+    return { logits, qHalt, qContinue };
+  }
+
+  // --- one supervision step = deep recursion (spec §1.6) ---------------------------------------------------------
+
+  /**
+   * One supervision step from the carry (y, z) [B, S, D]: T−1 ("H_cycles" − 1) recursions without gradient, one
+   * with gradient through all n+1 network applications, then the heads. Inputs: token ids [B, L] (int32) and the
+   * gathered puzzle rows [B, puzzleEmbDim] (see `puzzleRows`). With `withGrad`, `objective(output)` is
+   * differentiated w.r.t. every trainable weight and the puzzle rows. The returned carry is detached.
+   * Nothing passed in is disposed.
+   */
+  forward(carry: Carry, inputs: tf.Tensor2D, puzzleRows: tf.Tensor2D | null, options?: { withGrad?: false }): StepOutput;
+  forward(carry: Carry, inputs: tf.Tensor2D, puzzleRows: tf.Tensor2D | null, options: { withGrad: true; objective: (output: StepOutput) => tf.Scalar }): GradStepOutput;
+  forward(carry: Carry, inputs: tf.Tensor2D, puzzleRows: tf.Tensor2D | null, options: ForwardOptions = {}): StepOutput | GradStepOutput {
+    const batch = inputs.shape[0];
+    const tokenOneHot = this.tokenOneHot(inputs);
+    try {
+      if (!options.withGrad) {
+        return tidyObject(() => {
+          const x = this.embed(tokenOneHot, puzzleRows, batch);
+          let y = toSequenceMajor(carry.y);
+          let z = toSequenceMajor(carry.z);
+          for (let t = 0; t < this.config.hCycles; t++) ({ y, z } = this.latentRecursion(y, z, x));
+          return this.output(y, z);
+        });
+      }
+      // Tensors computed outside the differentiated function are constants: exactly the no-grad semantics of the
+      // first T−1 recursions.
+      const start = tidyObject(() => {
+        const x = this.embed(tokenOneHot, puzzleRows, batch);
+        let y = toSequenceMajor(carry.y);
+        let z = toSequenceMajor(carry.z);
+        for (let t = 0; t < this.config.hCycles - 1; t++) ({ y, z } = this.latentRecursion(y, z, x));
+        return { y, z };
+      });
+      const keys = [...this.trainable.keys()];
+      const differentiated: tf.Tensor[] = keys.map((k) => this.trainable.get(k)!);
+      if (puzzleRows) differentiated.push(puzzleRows);
+      let output: StepOutput | undefined;
+      const { value, grads } = tf.engine().gradients(() => {
+        const x = this.embed(tokenOneHot, puzzleRows, batch);
+        const { y, z } = this.latentRecursion(start.y, start.z, x);
+        output = this.output(y, z);
+        for (const t of Object.values(output)) tf.keep(t);
+        return options.objective(output);
+      }, differentiated, undefined, true);
+      tf.dispose([start.y, start.z]);
+      const gradByKey = new Map<string, tf.Tensor>();
+      keys.forEach((key, i) => gradByKey.set(key, grads[i] ?? tf.zerosLike(this.trainable.get(key)!)));
+      const puzzleRowGrads = puzzleRows ? ((grads[keys.length] ?? tf.zerosLike(puzzleRows)) as tf.Tensor2D) : null;
+      return { ...output!, objective: value as tf.Scalar, grads: gradByKey, puzzleRowGrads };
+    } finally {
+      tokenOneHot.dispose();
+    }
+  }
+
+  private output(y: tf.Tensor3D, z: tf.Tensor3D): StepOutput {
+    return { ...this.heads(y), y: toBatchMajor(y), z: toBatchMajor(z) };
+  }
+
+  // --- inspection (parity tests, step viewer) ----------------------------------------------------------------
+
+  /** The input embedding x for these inputs, batch-major [B, S, D]. */
+  inputEmbeddings(inputs: tf.Tensor2D, puzzleRows: tf.Tensor2D | null): tf.Tensor3D {
+    const tokenOneHot = this.tokenOneHot(inputs);
+    const x = tf.tidy(() => toBatchMajor(this.embed(tokenOneHot, puzzleRows, inputs.shape[0])));
+    tokenOneHot.dispose();
+    return x;
+  }
+
+  /** net(h, injection) on batch-major tensors [B, S, D]; `layers` limits how many blocks run (default all). */
+  applyNet(h: tf.Tensor3D, injection: tf.Tensor3D, layers = this.config.layers): tf.Tensor3D {
+    return tf.tidy(() => {
+      let out = tf.add(toSequenceMajor(h), toSequenceMajor(injection)) as tf.Tensor3D;
+      for (let layer = 0; layer < layers; layer++) out = this.block(out, layer);
+      return toBatchMajor(out);
+    });
+  }
+
+  /** The carry every sequence starts from: H_init / L_init broadcast over [B, S, D]. */
+  initialCarry(batch: number): Carry {
+    const shape: [number, number, number] = [batch, sequenceLength(this.config), this.config.hiddenSize];
+    return { y: tf.tidy(() => tf.broadcastTo(this.hInit, shape).clone() as tf.Tensor3D), z: tf.tidy(() => tf.broadcastTo(this.lInit, shape).clone() as tf.Tensor3D) };
+  }
+}
+
+/** tf.tidy for a function returning a typed object of tensors. */
+function tidyObject<T>(fn: () => T): T {
+  return tf.tidy(() => fn() as unknown as tf.TensorContainer) as unknown as T;
+}
+
+function toSequenceMajor(t: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(t, [1, 0, 2]);
+}
+
+function toBatchMajor(t: tf.Tensor3D): tf.Tensor3D {
+  return tf.transpose(t, [1, 0, 2]);
+}

@@ -8,13 +8,24 @@ import { workspaceDir } from '../main/common/paths.ts';
 import { migrate } from './migrate.ts';
 import * as runs from './runs.ts';
 import * as metrics from './metrics.ts';
+import * as checkpoints from './checkpoints.ts';
+import * as evaluations from './evaluations.ts';
+import * as settings from './settings.ts';
+import { isProcessAlive, markInterruptedRuns } from './recovery.ts';
 import type { NewRun, RunFilter, RunPatch, RunRow, RunSummary } from './runs.ts';
 import type { MetricRow, MetricSeries, MetricSummary, SeriesOptions } from './metrics.ts';
+import type { CheckpointAlias, CheckpointRef, CheckpointRow, NewCheckpoint } from './checkpoints.ts';
+import type { EvaluationRow, NewEvaluation, PuzzleResultRow } from './evaluations.ts';
 
 export { RUN_STATUSES } from './runs.ts';
 export type { NewRun, RunFilter, RunPatch, RunRow, RunStatus, RunSummary } from './runs.ts';
 export type { MetricRow, MetricSeries, MetricSummary, SeriesOptions } from './metrics.ts';
 export { downsampleSeries } from './metrics.ts';
+export { CHECKPOINT_ALIASES } from './checkpoints.ts';
+export type { CheckpointAlias, CheckpointRef, CheckpointRow, NewCheckpoint } from './checkpoints.ts';
+export type { EvaluationRow, NewEvaluation, PuzzleResult, PuzzleResultRow } from './evaluations.ts';
+export { isProcessAlive } from './recovery.ts';
+export { schemaVersion } from './migrate.ts';
 
 /** Where the database lives unless a path is given. */
 export function defaultDatabasePath(): string {
@@ -73,4 +84,27 @@ export class TrmDb {
   }
   listMetricKeys(runId: number): string[] { return metrics.listMetricKeys(this.sqlite, runId); }
   deleteMetricsAfter(runId: number, step: number): number { return metrics.deleteMetricsAfter(this.sqlite, runId, step); }
+
+  // Checkpoints
+
+  addCheckpoint(checkpoint: NewCheckpoint): CheckpointRow { return checkpoints.addCheckpoint(this.sqlite, checkpoint); }
+  listCheckpoints(runId: number): CheckpointRow[] { return checkpoints.listCheckpoints(this.sqlite, runId); }
+  setCheckpointAlias(runId: number, alias: CheckpointAlias, step: number): void {
+    checkpoints.setCheckpointAlias(this.sqlite, runId, alias, step);
+  }
+  getCheckpoint(runId: number, ref: CheckpointRef): CheckpointRow | undefined { return checkpoints.getCheckpoint(this.sqlite, runId, ref); }
+  deleteCheckpoint(runId: number, step: number): CheckpointRow | undefined { return checkpoints.deleteCheckpoint(this.sqlite, runId, step); }
+
+  // Evaluations
+
+  addEvaluation(evaluation: NewEvaluation): number { return evaluations.addEvaluation(this.sqlite, evaluation); }
+  listEvaluations(runId: number): EvaluationRow[] { return evaluations.listEvaluations(this.sqlite, runId); }
+  getEvaluationPuzzles(evaluationId: number): PuzzleResultRow[] { return evaluations.getEvaluationPuzzles(this.sqlite, evaluationId); }
+
+  // Recovery and settings
+
+  /** Call once at start-up, before starting new jobs. */
+  markInterruptedRuns(isAlive: (pid: number) => boolean = isProcessAlive): number[] { return markInterruptedRuns(this.sqlite, isAlive); }
+  getSetting<T = unknown>(key: string): T | undefined { return settings.getSetting<T>(this.sqlite, key); }
+  setSetting(key: string, value: unknown): void { settings.setSetting(this.sqlite, key, value); }
 }

@@ -1,0 +1,60 @@
+// `trm`: the command line over the same engine and database as the app.
+// Every command validates its input before doing any work and fails with one clear line and a non-zero exit.
+import { UsageError } from './args.ts';
+import { ConfigError } from '../trm/config.ts';
+import { CheckpointError } from '../train/checkpoint.ts';
+
+type Command = (argv: string[]) => Promise<number>;
+
+interface CommandSpec {
+  summary: string;
+  usage: string;
+  run: Command;
+}
+
+const COMMANDS: Record<string, CommandSpec> = {
+  presets: { summary: 'list the presets', usage: 'trm presets [--json]', run: (argv) => import('./commands/presets.ts').then((m) => m.presetsCommand(argv)) },
+  params: { summary: 'parameter count of a preset', usage: 'trm params --preset NAME [--set key=value]…', run: (argv) => import('./commands/presets.ts').then((m) => m.paramsCommand(argv)) },
+  train: { summary: 'train a new run', usage: 'trm train --preset NAME [--set key=value]… [--name S] [--tags a,b] [--max-steps N] [--minutes M] [--backend tensorflow|wasm|cpu] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.trainCommand(argv)) },
+  resume: { summary: 'continue a run from its last checkpoint', usage: 'trm resume RUN [--minutes M] [--backend B] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.resumeCommand(argv)) },
+  eval: { summary: 'evaluate a checkpoint on the held-out split', usage: 'trm eval RUN [--checkpoint latest|best|step_N] [--limit N] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.evalCommand(argv)) },
+  runs: { summary: 'list runs, newest first', usage: 'trm runs [--status S] [--json]', run: (argv) => import('./commands/runs.ts').then((m) => m.runsCommand(argv)) },
+  data: { summary: 'build or inspect datasets in the official TRM .npy layout', usage: 'trm data build sudoku|maze|arc … --out DIR | trm data inspect DIR [--json]', run: (argv) => import('./commands/data.ts').then((m) => m.dataCommand(argv)) },
+  serve: { summary: 'the workbench in a browser (127.0.0.1, token in the URL)', usage: 'trm serve [--port N]', run: (argv) => import('../server/index.ts').then((m) => m.serveCommand(argv)) },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return ['usage: trm <command> [options]', '', ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`), '', 'trm <command> --help shows its options.'].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`trm: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(`usage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+/** One clear line for expected failures; a stack only for bugs (TRM_DEBUG=1 shows it always). */
+export function reportError(error: unknown): number {
+  const expected = error instanceof UsageError || error instanceof ConfigError || error instanceof CheckpointError || (error as { expected?: boolean })?.expected;
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`trm: ${message}`);
+  if (!expected || process.env.TRM_DEBUG) console.error((error as Error)?.stack ?? '');
+  return expected ? 2 : 1;
+}

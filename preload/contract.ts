@@ -11,63 +11,85 @@ export type { TrainEvent, RunConfig };
 // ---------------------------------------------------------------------------------------------------------
 // Wire types: what replies carry. Plain JSON (numbers, strings, arrays, objects), timestamps in ms since epoch.
 
-export type RunStatus = 'queued' | 'running' | 'finished' | 'stopped' | 'interrupted' | 'failed';
+export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'stopped' | 'interrupted';
+export const RUN_STATUS_VALUES = ['queued', 'running', 'finished', 'failed', 'stopped', 'interrupted'] as const;
+
+// These mirror the database's rows (db/); main returns the rows as they are, and tsc checks that they fit.
 
 export interface RunInfo {
   id: number;
   name: string;
   preset: string;
+  /** The full run config (a RunConfig as saved when the run was created). */
+  config: Record<string, unknown>;
   status: RunStatus;
-  config: RunConfig;
-  /** The dotted-path overrides the run was created with (`model.hiddenSize` → `128`). */
-  overrides: Record<string, string>;
-  backend: string | null;
+  backend: string;
+  backendVersion: string;
+  appVersion: string;
+  datasetFingerprint: string;
+  parentRunId: number | null;
   tags: string[];
   notes: string;
-  /** Last step reached and the planned total. */
+  color: string | null;
+  archived: boolean;
+  pid: number | null;
+  /** Last completed step and the planned total. */
   step: number;
   totalSteps: number;
-  /** Latest value of every summary metric (kept on write by the database). */
-  summary: Record<string, number>;
   error: string | null;
-  createdAtMs: number;
-  updatedAtMs: number;
+  createdAt: number;
+  updatedAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
 }
 
-/** One metric over steps; `steps[i]` pairs with `values[i]`. */
+export interface MetricSummary {
+  lastStep: number;
+  lastWallTimeMs: number;
+  lastValue: number;
+  minValue: number;
+  maxValue: number;
+  count: number;
+}
+
+/** A run with its metric summaries by key, as the runs table shows it. */
+export interface RunSummaryInfo extends RunInfo {
+  metrics: Record<string, MetricSummary>;
+}
+
+/** One metric over steps; `steps[i]` pairs with `values[i]`. NaN travels as null over the WebSocket. */
 export interface MetricSeries {
-  key: string;
   steps: number[];
   values: number[];
+  wallTimesMs: number[];
 }
 
 export interface CheckpointInfo {
-  id: number;
   runId: number;
   step: number;
   path: string;
+  bytes: number;
+  metrics: Record<string, unknown>;
+  createdAt: number;
   aliases: ('latest' | 'best')[];
-  metrics: Record<string, number>;
-  createdAtMs: number;
 }
 
 export interface EvaluationInfo {
   id: number;
   runId: number;
-  checkpoint: string;
-  step: number;
-  metrics: Record<string, number>;
-  createdAtMs: number;
+  checkpointStep: number;
+  split: string;
+  metrics: Record<string, unknown>;
+  puzzleCount: number;
+  correctCount: number;
+  createdAt: number;
 }
 
-/** One evaluated puzzle: input, target and the model's answer as flat token grids. */
 export interface EvaluationPuzzle {
-  index: number;
-  input: number[];
-  target: number[];
-  prediction: number[];
+  puzzleKey: string;
   correct: boolean;
-  haltStep: number;
+  haltStep: number | null;
+  detail: Record<string, unknown> | null;
 }
 
 export interface PresetInfo {
@@ -77,13 +99,16 @@ export interface PresetInfo {
   config: RunConfig;
 }
 
-/** One configurable field, for the new-run form (from describeConfigFields() in main/trm/config.ts). */
+/** One configurable field of a preset's config, for the new-run form (describeConfigFields in main/trm/config.ts). */
 export interface ConfigFieldInfo {
   /** Dotted path used as an override key, e.g. `model.hiddenSize`. */
-  name: string;
-  type: string;
-  default: unknown;
+  path: string;
+  section: 'model' | 'train' | 'data';
+  type: 'number' | 'integer' | 'boolean' | 'string' | 'enum' | 'string[]';
+  options?: string[];
   description: string;
+  /** The preset's value. */
+  value: unknown;
 }
 
 export interface EstimateInfo {
@@ -126,6 +151,7 @@ const runId = z.number().int().positive();
 const overrides = z.record(z.string().min(1).max(200), z.string().max(1000));
 const shortText = z.string().max(200);
 const NO_PAYLOAD = z.strictObject({});
+const checkpointRef = z.string().regex(/^(latest|best|step_\d+)$/);
 
 /** Phantom marker carrying a reply type in the channel map (no runtime value). */
 function reply<T>(): T {
@@ -133,11 +159,18 @@ function reply<T>(): T {
 }
 
 export const CHANNELS = {
+  /** Newest first; every given filter must match. `text` searches name, notes, preset and tags. */
   'runs.list': {
-    payload: z.strictObject({ status: z.array(z.enum(['queued', 'running', 'finished', 'stopped', 'interrupted', 'failed'])).optional() }),
-    reply: reply<RunInfo[]>(),
+    payload: z.strictObject({
+      status: z.enum(RUN_STATUS_VALUES).optional(),
+      tag: shortText.optional(),
+      preset: shortText.optional(),
+      text: shortText.optional(),
+      includeArchived: z.boolean().optional(),
+    }),
+    reply: reply<RunSummaryInfo[]>(),
   },
-  'runs.get': { payload: z.strictObject({ runId }), reply: reply<RunInfo>() },
+  'runs.get': { payload: z.strictObject({ runId }), reply: reply<RunSummaryInfo>() },
   /** Validates and inserts a run; `start` (default true) queues a training job for it at once. */
   'runs.create': {
     payload: z.strictObject({
@@ -152,7 +185,14 @@ export const CHANNELS = {
     reply: reply<{ runId: number; job: JobInfo | null }>(),
   },
   'runs.update': {
-    payload: z.strictObject({ runId, name: shortText.optional(), tags: z.array(shortText).max(50).optional(), notes: z.string().max(100_000).optional() }),
+    payload: z.strictObject({
+      runId,
+      name: shortText.min(1).optional(),
+      tags: z.array(shortText).max(50).optional(),
+      notes: z.string().max(100_000).optional(),
+      color: z.string().regex(/^#[0-9a-fA-F]{6}$/).nullable().optional(),
+      archived: z.boolean().optional(),
+    }),
     reply: reply<RunInfo>(),
   },
   /** Refused while a job is running the run (stop or kill it first). */
@@ -173,7 +213,7 @@ export const CHANNELS = {
       maxPoints: z.number().int().min(2).max(100_000).optional(),
       afterStep: z.number().int().min(-1).optional(),
     }),
-    reply: reply<MetricSeries[]>(),
+    reply: reply<Record<string, MetricSeries>>(),
   },
   'checkpoints.list': { payload: z.strictObject({ runId }), reply: reply<CheckpointInfo[]>() },
   'evaluations.list': { payload: z.strictObject({ runId }), reply: reply<EvaluationInfo[]>() },
@@ -186,10 +226,11 @@ export const CHANNELS = {
     }),
     reply: reply<EvaluationPuzzle[]>(),
   },
-  /** Queues an evaluation job of one checkpoint (default: the run's best, else latest). */
-  'evaluations.start': { payload: z.strictObject({ runId, checkpoint: shortText.optional() }), reply: reply<JobInfo>() },
+  /** Queues an evaluation job of one checkpoint: 'latest', 'best' or 'step_N' (default: best, else latest). */
+  'evaluations.start': { payload: z.strictObject({ runId, checkpoint: checkpointRef.optional() }), reply: reply<JobInfo>() },
   'presets.list': { payload: NO_PAYLOAD, reply: reply<PresetInfo[]>() },
-  'config.describe': { payload: NO_PAYLOAD, reply: reply<ConfigFieldInfo[]>() },
+  /** The configurable fields of a preset's config (data fields depend on the preset's task). */
+  'config.describe': { payload: z.strictObject({ preset: shortText.min(1) }), reply: reply<ConfigFieldInfo[]>() },
   'config.estimate': { payload: z.strictObject({ preset: shortText.min(1), overrides: overrides.default({}) }), reply: reply<EstimateInfo>() },
   'settings.get': { payload: z.strictObject({ key: shortText.min(1) }), reply: reply<JsonValue | null>() },
   'settings.set': { payload: z.strictObject({ key: shortText.min(1), value: z.json() }), reply: reply<null>() },
@@ -235,7 +276,9 @@ export function unwrapResult<T>(result: ApiResult<T>): T {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Events pushed to the UI. Train events are throttled to ≤ 10/s per run (done/error/checkpoint/eval always pass).
+// Events pushed to the UI. Train events are throttled to ≤ 10 deliveries/s per run: progress and metric events
+// are coalesced to the latest (fetch the full series with metrics.series + afterStep); started, checkpoint, eval,
+// done and error always arrive.
 
 export type WorkbenchEvent =
   | { type: 'train'; event: TrainEvent }

@@ -15,13 +15,16 @@ export type LossKind = ModelConfig['loss'];
 /**
  * log(s(x_i) / Σ_j s(x_j)) over the last axis, with s(x) = 1/(1−x) for x < 0 and x + 1 for x ≥ 0.
  * Both branches are evaluated on clamped inputs, so neither can divide by zero or overflow and no NaN
- * leaks through the gradient of `where` (the unselected branch's gradient is multiplied by 0, not skipped).
+ * leaks through the gradient of the unselected branch (which is multiplied by 0, not skipped).
  */
 export function stablemaxLogProbs(logits: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const negativeBranch = tf.reciprocal(tf.sub(1, tf.minimum(logits, 0)));
     const positiveBranch = tf.add(tf.maximum(logits, 0), 1);
-    const s = tf.where(tf.less(logits, 0), negativeBranch, positiveBranch);
+    // 1 where x < 0, else 0. Built with step (whose gradient is 0) rather than less + where, because tfjs
+    // refuses to differentiate through Less. Blending by the mask is exact: one term is always 0.
+    const isNegative = tf.step(tf.neg(logits));
+    const s = tf.add(tf.mul(isNegative, negativeBranch), tf.mul(tf.sub(1, isNegative), positiveBranch));
     return tf.sub(tf.log(s), tf.log(tf.sum(s, -1, true)));
   });
 }

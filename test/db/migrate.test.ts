@@ -41,7 +41,7 @@ test('migrations are applied in number order, each in its own transaction', () =
   assert.throws(() => migrate(sqlite, loadMigrations(migrationsDir)), /no_such_table/);
   assert.equal(schemaVersion(sqlite), 2);
   // The failed migration left nothing behind.
-  assert.equal(sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'c'").get().n, 0);
+  assert.equal(sqlite.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'c'").pluck().get(), 0);
   sqlite.close();
 });
 

@@ -1,0 +1,65 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sampleRun, temporaryDatabase } from './fixtures.ts';
+
+test('checkpoints: list with aliases, resolve latest/best/step_N, move aliases, delete', () => {
+  const db = temporaryDatabase();
+  const run = db.createRun(sampleRun());
+  for (const step of [100, 200, 300]) {
+    db.addCheckpoint({ runId: run.id, step, path: `/ckpt/step_${step}.trm`, bytes: step * 10, metrics: { 'eval/exact_accuracy': step / 1000 } });
+  }
+  db.setCheckpointAlias(run.id, 'best', 200);
+  db.setCheckpointAlias(run.id, 'latest', 200);
+  db.setCheckpointAlias(run.id, 'latest', 300); // moves, never duplicates
+  assert.deepEqual(db.listCheckpoints(run.id).map(({ step, aliases }) => ({ step, aliases })), [
+    { step: 100, aliases: [] }, { step: 200, aliases: ['best'] }, { step: 300, aliases: ['latest'] },
+  ]);
+  db.setCheckpointAlias(run.id, 'best', 300);
+  assert.deepEqual(db.getCheckpoint(run.id, 'best')!.aliases, ['best', 'latest']);
+  const middle = db.getCheckpoint(run.id, 'step_200')!;
+  assert.deepEqual({ ...middle, createdAt: 0 }, { runId: run.id, step: 200, path: '/ckpt/step_200.trm', bytes: 2000, metrics: { 'eval/exact_accuracy': 0.2 }, createdAt: 0, aliases: [] });
+  assert.equal(db.getCheckpoint(run.id, 'step_999'), undefined);
+  assert.throws(() => db.getCheckpoint(run.id, 'newest' as never), /Unknown checkpoint reference/);
+  assert.throws(() => db.setCheckpointAlias(run.id, 'best', 999), /no checkpoint at step 999/);
+
+  const deleted = db.deleteCheckpoint(run.id, 300);
+  assert.equal(deleted?.path, '/ckpt/step_300.trm');
+  assert.equal(db.getCheckpoint(run.id, 'latest'), undefined); // its aliases went with it
+  assert.equal(db.getCheckpoint(run.id, 'best'), undefined);
+  assert.deepEqual(db.listCheckpoints(run.id).map((checkpoint) => checkpoint.step), [100, 200]);
+  assert.equal(db.deleteCheckpoint(run.id, 300), undefined);
+});
+
+test('saving a checkpoint at an existing step replaces it and keeps its aliases', () => {
+  const db = temporaryDatabase();
+  const run = db.createRun(sampleRun());
+  db.addCheckpoint({ runId: run.id, step: 5, path: '/a', bytes: 1 });
+  db.setCheckpointAlias(run.id, 'latest', 5);
+  const replaced = db.addCheckpoint({ runId: run.id, step: 5, path: '/b', bytes: 2 });
+  assert.equal(replaced.path, '/b');
+  assert.deepEqual(replaced.aliases, ['latest']);
+  assert.equal(db.listCheckpoints(run.id).length, 1);
+});
+
+test('evaluations store aggregate metrics and per-puzzle rows together', () => {
+  const db = temporaryDatabase();
+  const run = db.createRun(sampleRun());
+  const first = db.addEvaluation({
+    runId: run.id, checkpointStep: 100, split: 'test', metrics: { exactAccuracy: 0.5 },
+    perPuzzle: [
+      { puzzleKey: 'b-2', correct: false, haltStep: 16, detail: { wrongCells: 3 } },
+      { puzzleKey: 'a-1', correct: true, haltStep: 4 },
+    ],
+  });
+  const second = db.addEvaluation({ runId: run.id, checkpointStep: 200, split: 'test', metrics: { exactAccuracy: 1 }, perPuzzle: [{ puzzleKey: 'a-1', correct: true }] });
+  const evaluations = db.listEvaluations(run.id);
+  assert.deepEqual(evaluations.map((evaluation) => evaluation.id), [second, first]);
+  assert.deepEqual({ ...evaluations[1], createdAt: 0 }, { id: first, runId: run.id, checkpointStep: 100, split: 'test', metrics: { exactAccuracy: 0.5 }, puzzleCount: 2, correctCount: 1, createdAt: 0 });
+  assert.deepEqual(db.getEvaluationPuzzles(first), [
+    { puzzleKey: 'a-1', correct: true, haltStep: 4, detail: null },
+    { puzzleKey: 'b-2', correct: false, haltStep: 16, detail: { wrongCells: 3 } },
+  ]);
+  // A failing puzzle row rolls back the whole evaluation.
+  assert.throws(() => db.addEvaluation({ runId: run.id, checkpointStep: 300, split: 'test', metrics: {}, perPuzzle: [{ puzzleKey: 'x', correct: true }, { puzzleKey: 'x', correct: false }] }));
+  assert.equal(db.listEvaluations(run.id).length, 2);
+});

@@ -104,7 +104,7 @@ test('deleteRun cascades to metrics, summaries, checkpoints, aliases, evaluation
   assert.equal(db.sqlite.prepare('SELECT count(*) FROM evaluation_puzzles').pluck().get(), 1); // only the kept run's
   assert.equal(db.getRun(child.id)!.parentRunId, null);
   assert.equal(db.listCheckpoints(kept.id).length, 1);
-  assert.equal(db.sqlite.pragma('foreign_key_check').length, 0);
+  assert.deepEqual(db.sqlite.pragma('foreign_key_check'), []);
 });
 
 test('markInterruptedRuns turns running runs with a dead or missing process into interrupted', () => {

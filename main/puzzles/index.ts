@@ -2,6 +2,7 @@
 // Import this module (not the task files) to open any run's data with `openTaskData`.
 import './sudoku-task.ts';
 import './official-format.ts';
+import './maze-task.ts';
 
 export { openTaskData } from './task-data.ts';
 export type { TaskData, EvalBatch } from './task-data.ts';

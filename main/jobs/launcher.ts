@@ -1,0 +1,40 @@
+// How a job process is started. Under plain Node: child_process.fork with tsx's loader. Inside Electron,
+// main/electron/job-launcher.ts provides the same interface over utilityProcess (only main/electron imports
+// electron). Either way a crash or OOM in the job ends only that process.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { FromJobMessage, ToJobMessage } from './protocol.ts';
+
+/** The job process's entry module. */
+export const JOB_PROCESS_MODULE = fileURLToPath(new URL('./job-process.ts', import.meta.url));
+
+export interface JobProcess {
+  readonly pid: number | undefined;
+  send(message: ToJobMessage): void;
+  /** SIGKILL: no checkpoint, no cleanup. */
+  kill(): void;
+  onMessage(listener: (message: FromJobMessage) => void): void;
+  /** Called once when the process has ended; `signal` is set when it was killed by one. */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+}
+
+export type JobProcessLauncher = (options: { env: NodeJS.ProcessEnv }) => JobProcess;
+
+export const forkJobProcess: JobProcessLauncher = ({ env }) => {
+  const child = fork(JOB_PROCESS_MODULE, [], {
+    execArgv: ['--import', 'tsx'],
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    serialization: 'advanced', // structured clone: NaN metrics survive
+  });
+  let exited = false;
+  return {
+    get pid() { return child.pid; },
+    send(message) { if (!exited && child.connected) child.send(message); },
+    kill() { if (!exited) child.kill('SIGKILL'); },
+    onMessage(listener) { child.on('message', (message) => listener(message as FromJobMessage)); },
+    onExit(listener) {
+      child.on('exit', (code, signal) => { exited = true; listener(code, signal); });
+    },
+  };
+};

@@ -1,0 +1,98 @@
+// ARC-AGI as a TaskData (kind 'arc'): the named shared subsets and/or a custom task set, composed into the
+// official hierarchy (compose.ts) and sampled exactly like the official loader (hierarchy.ts). Held-out rows
+// carry keys that let voting.ts invert each version's augmentation.
+import { createHash } from 'node:crypto';
+import type { DataConfig } from '../../trm/config.ts';
+import { HierarchySampler, evalBatches, exampleCount } from '../hierarchy.ts';
+import { registerTask, type TaskData } from '../task-data.ts';
+import { composeArc, type ArcDataset, type ArcSubset } from './compose.ts';
+import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
+import { arcSubsetFolder, CUSTOM_SUBSET, loadTaskSet, parseTaskPaths } from './load.ts';
+import type { ArcTaskError } from './validate.ts';
+import { voteArc, type ArcPrediction, type ArcVoteResult } from './voting.ts';
+
+export type ArcDataConfig = Extract<DataConfig, { kind: 'arc' }>;
+
+export interface ArcTaskData extends TaskData {
+  dataset: ArcDataset;
+  /** Files that could not be used (the other tasks still load). */
+  loadErrors: ArcTaskError[];
+  /** Leaks between training and held-out pairs, duplicate task ids. */
+  warnings: string[];
+  /** Votes held-out predictions (keys from testBatches) against the test set's answers. */
+  vote(predictions: ArcPrediction[]): ArcVoteResult;
+}
+
+/** The subsets a config names, loaded: shared subsets by name, plus `tasks: PATH` as the subset 'custom'. */
+export function loadArcSubsets(config: Pick<ArcDataConfig, 'subsets' | 'testSet' | 'tasks'>): { subsets: ArcSubset[]; errors: ArcTaskError[] } {
+  const names = [...config.subsets];
+  if (config.testSet && !names.includes(config.testSet)) names.push(config.testSet);
+  const customPaths = parseTaskPaths(config.tasks ?? '');
+  if (customPaths.length > 0 && !names.includes(CUSTOM_SUBSET)) names.push(CUSTOM_SUBSET);
+  const subsets: ArcSubset[] = [];
+  const errors: ArcTaskError[] = [];
+  for (const name of names) {
+    if (name === CUSTOM_SUBSET && customPaths.length === 0) throw new Error(`the '${CUSTOM_SUBSET}' subset needs tasks: PATH (a folder or comma-separated files)`);
+    const loaded = loadTaskSet(name === CUSTOM_SUBSET ? customPaths : [arcSubsetFolder(name)]);
+    subsets.push({ name, tasks: loaded.tasks });
+    errors.push(...loaded.errors);
+  }
+  if (subsets.every((s) => s.tasks.length === 0)) throw new Error(`no ARC tasks could be loaded from ${names.join(', ')}${errors.length > 0 ? ` (${errors.length} file problem(s))` : ''}`);
+  return { subsets, errors };
+}
+
+export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {
+  const { subsets, errors } = loadArcSubsets(config);
+  const dataset = composeArc(subsets, { testSet: config.testSet, augmentations: config.augmentations, seed, canvas: config.canvas, translate: config.translate });
+  const { train, test, canvas } = dataset;
+  const grid: TaskData['grid'] = { rows: canvas, cols: canvas, cellOfToken: (token) => (token < COLOUR_TOKEN_OFFSET ? null : token - COLOUR_TOKEN_OFFSET) };
+  return {
+    kind: 'arc',
+    vocabSize: ARC_VOCAB_SIZE,
+    seqLen: dataset.seqLen,
+    numPuzzleIdentifiers: dataset.identifiers.length,
+    fingerprint: arcFingerprint(dataset),
+    trainBatches: (batchSize, batchSeed) => new HierarchySampler(train, batchSize, batchSeed),
+    testCount: exampleCount(test),
+    testBatches: (batchSize, limit) => evalBatches(test, batchSize, limit, (row) => test.rowKeys[row]),
+    render: (tokens) => renderCanvas(tokens, canvas),
+    grid,
+    dataset,
+    loadErrors: errors,
+    warnings: dataset.warnings,
+    vote: (predictions) => voteArc(predictions, dataset.testTasks),
+  };
+}
+
+function arcFingerprint(dataset: ArcDataset): string {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify(dataset.identifiers));
+  for (const split of [dataset.train, dataset.test])
+    for (const a of [split.inputs, split.labels, split.puzzleIdentifiers, split.puzzleIndices, split.groupIndices])
+      hash.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  return hash.digest('hex');
+}
+
+/** The non-PAD part of the canvas: colours as digits, EOS as '·' and PAD inside it as a space. */
+export function renderCanvas(tokens: ArrayLike<number>, canvas: number): string {
+  let lastRow = -1;
+  let lastCol = -1;
+  for (let r = 0; r < canvas; r++) for (let c = 0; c < canvas; c++) {
+    if (tokens[r * canvas + c] !== PAD_TOKEN) { lastRow = Math.max(lastRow, r); lastCol = Math.max(lastCol, c); }
+  }
+  const lines: string[] = [];
+  for (let r = 0; r <= lastRow; r++) {
+    let line = '';
+    for (let c = 0; c <= lastCol; c++) {
+      const token = tokens[r * canvas + c];
+      line += token === PAD_TOKEN ? ' ' : token === EOS_TOKEN ? '·' : String(token - COLOUR_TOKEN_OFFSET);
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines.join('\n');
+}
+
+registerTask('arc', (config, seed) => {
+  if (config.kind !== 'arc') throw new Error(`expected an 'arc' data config, got '${config.kind}'`);
+  return openArcTask(config, seed);
+});

@@ -1,0 +1,134 @@
+// Loading ARC tasks from disk: single task files, folders of them, and Kaggle bundles (a `*challenges.json`
+// mapping task ids to tasks, with answers in the sibling `*solutions.json`). One bad file never stops the
+// others: every problem comes back as an ArcTaskError next to the tasks that did load.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { dataDir } from '../../common/paths.ts';
+import type { ArcTask } from './grid.ts';
+import { validateArcTask, type ArcTaskError } from './validate.ts';
+
+export interface ArcTaskSet {
+  tasks: ArcTask[];
+  errors: ArcTaskError[];
+}
+
+/** Named subsets of the shared data (spec §5.5 names) → folders under dataDir(). */
+const SUBSET_FOLDERS: Record<string, string> = {
+  training: 'arc-agi-1/training',
+  evaluation: 'arc-agi-1/evaluation',
+  training2: 'arc-agi-2/training',
+  evaluation2: 'arc-agi-2/evaluation',
+  concept: 'concept-arc',
+};
+export const ARC_SUBSETS = Object.keys(SUBSET_FOLDERS);
+/** The subset name a custom task set (`tasks: PATH`) gets, e.g. to use it as the test set. */
+export const CUSTOM_SUBSET = 'custom';
+
+export function arcSubsetFolder(name: string): string {
+  const folder = SUBSET_FOLDERS[name];
+  if (!folder) throw new Error(`unknown ARC subset '${name}'; known: ${ARC_SUBSETS.join(', ')} (or '${CUSTOM_SUBSET}' with tasks: PATH)`);
+  return join(dataDir(), folder);
+}
+
+/** One task from JSON text (the puzzle editor's entry point). `name` is a file name or task id. */
+export function parseTaskJson(text: string, name: string): { task?: ArcTask; errors: ArcTaskError[] } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { errors: [{ file: name, pair: '', problem: `is not valid JSON (${(error as Error).message})` }] };
+  }
+  return validateArcTask(value, name, taskIdOfFile(name));
+}
+
+/** Tasks from files, folders (searched recursively for *.json) and Kaggle bundles, in a stable order. */
+export function loadTaskSet(paths: string[]): ArcTaskSet {
+  const set: ArcTaskSet = { tasks: [], errors: [] };
+  for (const path of paths) {
+    if (!existsSync(path)) { set.errors.push({ file: path, pair: '', problem: 'does not exist' }); continue; }
+    const files = statSync(path).isDirectory() ? jsonFilesUnder(path) : [path];
+    for (const file of files) {
+      if (isKaggleSolutions(file)) continue; // read together with its challenges file
+      const loaded = loadTaskFile(file);
+      set.tasks.push(...loaded.tasks);
+      set.errors.push(...loaded.errors);
+    }
+  }
+  return set;
+}
+
+/** A custom set: `tasks` is a folder or a comma-separated list of files/folders. */
+export function parseTaskPaths(tasks: string): string[] {
+  return tasks.split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+}
+
+/** A task file, or every task of a Kaggle challenges bundle (answers merged from its solutions file). */
+export function loadTaskFile(file: string): ArcTaskSet {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return { tasks: [], errors: [{ file, pair: '', problem: `cannot be read as JSON (${(error as Error).message})` }] };
+  }
+  if (!isKaggleBundle(value)) {
+    const { task, errors } = validateArcTask(value, file, taskIdOfFile(file));
+    return { tasks: task ? [task] : [], errors };
+  }
+  const set: ArcTaskSet = { tasks: [], errors: [] };
+  const solutions = readKaggleSolutions(file, set.errors);
+  for (const [id, raw] of Object.entries(value)) {
+    const answers = solutions?.[id];
+    const withAnswers = Array.isArray(answers) ? mergeAnswers(raw, answers) : raw;
+    const { task, errors } = validateArcTask(withAnswers, `${file}#${id}`, id);
+    if (task) set.tasks.push(task);
+    set.errors.push(...errors);
+  }
+  return set;
+}
+
+const taskIdOfFile = (file: string): string => basename(file).replace(/\.json$/i, '');
+
+function jsonFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return jsonFilesUnder(path);
+      return entry.name.toLowerCase().endsWith('.json') ? [path] : [];
+    });
+}
+
+/** A task has a "train" list; a bundle maps ids to objects that do. */
+function isKaggleBundle(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || 'train' in value) return false;
+  const entries = Object.values(value);
+  return entries.length > 0 && entries.every((task) => typeof task === 'object' && task !== null && 'train' in task);
+}
+
+const solutionsPathOf = (challenges: string): string | undefined =>
+  /challenges\.json$/i.test(challenges) ? challenges.replace(/challenges\.json$/i, 'solutions.json') : undefined;
+
+function isKaggleSolutions(file: string): boolean {
+  return /solutions\.json$/i.test(file) && existsSync(file.replace(/solutions\.json$/i, 'challenges.json'));
+}
+
+function readKaggleSolutions(challenges: string, errors: ArcTaskError[]): Record<string, unknown> | undefined {
+  const path = solutionsPathOf(challenges);
+  if (!path || !existsSync(path)) return undefined; // unlabelled: test outputs stay absent
+  try {
+    const value = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+    errors.push({ file: path, pair: '', problem: 'must map task ids to lists of test output grids' });
+  } catch (error) {
+    errors.push({ file: path, pair: '', problem: `cannot be read as JSON (${(error as Error).message})` });
+  }
+  return undefined;
+}
+
+function mergeAnswers(raw: unknown, answers: unknown[]): unknown {
+  const task = raw as { test?: unknown };
+  if (!Array.isArray(task.test)) return raw;
+  const test = task.test.map((pair, index) =>
+    typeof pair === 'object' && pair !== null && answers[index] !== undefined ? { ...pair, output: answers[index] } : pair);
+  return { ...task, test };
+}

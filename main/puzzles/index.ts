@@ -3,6 +3,7 @@
 import './sudoku-task.ts';
 import './official-format.ts';
 import './maze-task.ts';
+import './arc/arc-task.ts';
 
 export { openTaskData } from './task-data.ts';
 export type { TaskData, EvalBatch } from './task-data.ts';

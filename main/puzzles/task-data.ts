@@ -28,6 +28,19 @@ export interface TaskData {
   render(tokens: ArrayLike<number>): string;
   /** How to draw a sequence as a grid in the app: rows, cols and a function from token to a cell value. */
   grid: { rows: number; cols: number; cellOfToken(token: number): number | null };
+  /** Task-specific scoring on top of exact accuracy (ARC: voting over augmented versions, pass@K). Receives every
+   *  evaluated example with its last-step prediction; returns extra metrics and per-puzzle rows. */
+  scoreEvaluation?(results: EvaluatedExample[]): { metrics: Record<string, number>; perPuzzle?: { puzzleKey: string; correct: boolean; haltStep: number; detail?: object }[] };
+}
+
+/** One held-out example after evaluation (see main/train/scoring.ts). */
+export interface EvaluatedExample {
+  key: string;
+  inputs: Int32Array;
+  finalPrediction: Int32Array;
+  finalQHaltLogit: number;
+  exactAtStep: boolean[];
+  haltStep: number;
 }
 
 export type TaskFactory = (config: DataConfig, seed: number) => TaskData;

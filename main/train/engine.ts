@@ -1,0 +1,89 @@
+// The engine of one run: the model and its stepper (ACT carry, optimisers, EMA), with the conversions the
+// trainer needs — metrics under the spec's names, checkpoint contents, evaluation rollouts with EMA weights.
+import type { Batch } from '../common/batch.ts';
+import type { RunConfig } from '../trm/config.ts';
+import { TRM } from '../trm/model.ts';
+import { evaluate, TrainStepper, withEmaWeights, type EvalStep, type EvaluateOptions } from '../trm/act.ts';
+import type { CheckpointContents, NamedTensor } from './checkpoint.ts';
+import { CheckpointError } from './checkpoint.ts';
+import type { StepMetrics } from './loop.ts';
+
+export interface Engine {
+  model: TRM;
+  stepper: TrainStepper;
+  /** One optimizer step; metrics named as spec §2.5 (lm_loss, exact_accuracy, …) plus lr. */
+  trainStep(batch: Batch): StepMetrics;
+  /** All N_sup supervision steps on a batch with the EMA weights (eval mode). */
+  rollout(batch: Batch, options?: EvaluateOptions): EvalStep[];
+  snapshot(meta: Record<string, unknown>): CheckpointContents;
+  restore(checkpoint: CheckpointContents): void;
+  dispose(): void;
+}
+
+const flat = (data: Float32Array | Int32Array | Uint8Array): NamedTensor => ({ shape: [data.length], data });
+
+export function createEngine(config: RunConfig): Engine {
+  const model = TRM.create(config.model, config.train.seed);
+  const stepper = new TrainStepper(model, config.train);
+  return {
+    model,
+    stepper,
+    trainStep(batch) {
+      const m = stepper.step(batch);
+      return { lm_loss: m.lmLoss, q_halt_loss: m.qHaltLoss, accuracy: m.accuracy, exact_accuracy: m.exactAccuracy, q_halt_accuracy: m.qHaltAccuracy, steps: m.steps, halted_count: m.haltedCount, lr: m.lr };
+    },
+    rollout(batch, options) {
+      return withEmaWeights(model, stepper.ema, () => evaluate(model, batch, options));
+    },
+    snapshot(meta) {
+      const tensors = new Map<string, NamedTensor>();
+      for (const [key, tensor] of model.stateDict()) tensors.set(`model/${key}`, tensor);
+      const state = stepper.getState();
+      tensors.set('carry/y', flat(state.carry.y));
+      tensors.set('carry/z', flat(state.carry.z));
+      tensors.set('carry/steps', flat(state.carry.steps));
+      tensors.set('carry/halted', flat(state.carry.halted));
+      tensors.set('carry/inputs', flat(state.carry.data.inputs));
+      tensors.set('carry/labels', flat(state.carry.data.labels));
+      tensors.set('carry/puzzle_identifiers', flat(state.carry.data.puzzleIdentifiers));
+      for (const [key, m] of state.optimizer.m) tensors.set(`adam_m/${key}`, flat(m));
+      for (const [key, v] of state.optimizer.v) tensors.set(`adam_v/${key}`, flat(v));
+      for (const [key, shadow] of state.ema ?? []) tensors.set(`ema/${key}`, flat(shadow));
+      return {
+        meta: { ...meta, optimizerStep: state.optimizer.step, stepperStep: state.step, rngState: state.rngState, batchSize: state.carry.data.size, seqLen: state.carry.data.seqLen, hasEma: state.ema !== null },
+        tensors,
+      };
+    },
+    restore(checkpoint) {
+      const { meta, tensors } = checkpoint;
+      const byPrefix = (prefix: string) => new Map([...tensors].filter(([k]) => k.startsWith(prefix)).map(([k, t]) => [k.slice(prefix.length), t]));
+      const need = (key: string) => {
+        const t = tensors.get(key);
+        if (!t) throw new CheckpointError(`checkpoint is missing '${key}'`);
+        return t.data;
+      };
+      const weights = byPrefix('model/') as Map<string, { shape: number[]; data: Float32Array }>;
+      try {
+        model.loadStateDict(weights);
+      } catch (error) {
+        throw new CheckpointError(`checkpoint does not fit this model: ${(error as Error).message}`);
+      }
+      const toFloat = (m: Map<string, NamedTensor>) => new Map([...m].map(([k, t]) => [k, t.data as Float32Array]));
+      stepper.setState({
+        step: Number(meta.stepperStep),
+        carry: {
+          y: need('carry/y') as Float32Array, z: need('carry/z') as Float32Array,
+          steps: need('carry/steps') as Int32Array, halted: need('carry/halted') as Uint8Array,
+          data: { size: Number(meta.batchSize), seqLen: Number(meta.seqLen), inputs: need('carry/inputs') as Int32Array, labels: need('carry/labels') as Int32Array, puzzleIdentifiers: need('carry/puzzle_identifiers') as Int32Array },
+        },
+        optimizer: { step: Number(meta.optimizerStep), m: toFloat(byPrefix('adam_m/')), v: toFloat(byPrefix('adam_v/')) },
+        ema: meta.hasEma ? toFloat(byPrefix('ema/')) : null,
+        rngState: Number(meta.rngState),
+      });
+    },
+    dispose() {
+      stepper.dispose();
+      model.dispose();
+    },
+  };
+}

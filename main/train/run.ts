@@ -1,0 +1,299 @@
+// A run from start to finish: create it (validated config → a queued row), train or resume it in this process
+// (backend, model, data, loop, metrics, evaluations, checkpoints, status), evaluate any of its checkpoints.
+// The CLI and the app's job processes both call these; the database is the source of truth throughout.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase, type RunRow, type TrmDb } from '../../db/index.ts';
+import { workspaceDir } from '../common/paths.ts';
+import { openTaskData, type TaskData } from '../puzzles/task-data.ts';
+import '../puzzles/index.ts';
+import { applyOverrides, ConfigError, validateRunConfig, type RunConfig } from '../trm/config.ts';
+import { presetConfig } from '../trm/presets.ts';
+import { selectBackend, type BackendName } from '../trm/backend.ts';
+import { TRM } from '../trm/model.ts';
+import { runTrainingLoop, type StepMetrics } from './loop.ts';
+import { readCheckpoint, writeCheckpoint, CheckpointError } from './checkpoint.ts';
+import type { TrainEvent, TrainEventListener } from './events.ts';
+import { createEngine, type Engine } from './engine.ts';
+import { evaluateEngine } from './evaluate.ts';
+
+export const APP_VERSION = '0.1.0';
+
+/** An expected failure with a message meant for the user (the CLI prints it without a stack). */
+export class RunError extends Error {
+  readonly expected = true;
+}
+
+export interface CreateRunOptions {
+  preset: string;
+  overrides?: Record<string, string>;
+  name?: string;
+  backend?: string;
+  tags?: string[];
+  notes?: string;
+  parentRunId?: number;
+}
+
+/** The config a preset and overrides give, with the data-derived model fields filled in; throws ConfigError. */
+export function resolveConfig(preset: string, overrides: Record<string, string> = {}): { config: RunConfig; data: TaskData } {
+  let config: RunConfig;
+  try {
+    config = applyOverrides(presetConfig(preset), overrides);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError({ preset: (error as Error).message });
+  }
+  const errors = validateRunConfig(config);
+  if (Object.keys(errors).length > 0) throw new ConfigError(errors);
+  let data: TaskData;
+  try {
+    data = openTaskData(config.data, config.train.seed);
+  } catch (error) {
+    throw new ConfigError({ [`data.${config.data.kind === 'official' ? 'dir' : config.data.kind === 'arc' ? 'tasks' : 'source'}`]: (error as Error).message });
+  }
+  config.model = { ...config.model, vocabSize: data.vocabSize, seqLen: data.seqLen, numPuzzleIdentifiers: data.numPuzzleIdentifiers };
+  const modelErrors = validateRunConfig(config);
+  if (Object.keys(modelErrors).length > 0) throw new ConfigError(modelErrors);
+  return { config, data };
+}
+
+/** Parameter count and a rough memory estimate for the new-run form, without building anything. */
+export function estimateRun(preset: string, overrides: Record<string, string> = {}): { parameterCount: number; memoryBytes: number; errors: Record<string, string> } {
+  try {
+    const { config } = resolveConfig(preset, overrides);
+    const m = config.model;
+    const parameterCount = TRM.countParameters(m);
+    const positions = m.seqLen + m.puzzleEmbLen;
+    // Weights + EMA + two Adam moments + gradients, the puzzle table, and activations kept for one backward pass.
+    const activations = config.train.batchSize * positions * m.hiddenSize * (m.lCycles + 1) * m.layers * 12;
+    const memoryBytes = 4 * (5 * parameterCount + m.numPuzzleIdentifiers * m.puzzleEmbDim + activations);
+    return { parameterCount, memoryBytes, errors: {} };
+  } catch (error) {
+    if (error instanceof ConfigError) return { parameterCount: 0, memoryBytes: 0, errors: error.fieldErrors };
+    throw error;
+  }
+}
+
+export async function createRun(options: CreateRunOptions, db?: TrmDb): Promise<{ runId: number }> {
+  const { config, data } = resolveConfig(options.preset, options.overrides);
+  if (options.backend && !['tensorflow', 'wasm', 'cpu'].includes(options.backend)) throw new ConfigError({ backend: `must be tensorflow, wasm or cpu (got '${options.backend}')` });
+  const database = db ?? openDatabase();
+  try {
+    const run = database.createRun({
+      name: options.name ?? `${options.preset}-${new Date().toISOString().slice(5, 16).replace('T', '-')}`,
+      preset: options.preset,
+      config: { ...config, requestedBackend: options.backend ?? null },
+      backend: options.backend ?? 'auto',
+      backendVersion: '',
+      appVersion: APP_VERSION,
+      datasetFingerprint: data.fingerprint,
+      parentRunId: options.parentRunId,
+      tags: options.tags,
+      notes: options.notes,
+      totalSteps: config.train.maxSteps,
+    });
+    return { runId: run.id };
+  } finally {
+    if (!db) database.close();
+  }
+}
+
+export interface TrainRunOptions {
+  signal?: AbortSignal;
+  onEvent?: TrainEventListener;
+  /** Wall-clock budget for this invocation; the run stops (resumable) when it runs out. */
+  minutes?: number;
+  /** Override the steps to run (also stored as the run's total). */
+  maxSteps?: number;
+  /** Backend for this invocation (defaults to the one requested at creation, else auto). */
+  backend?: BackendName;
+}
+
+export function runDirectory(runId: number): string {
+  return join(workspaceDir(), 'runs', String(runId));
+}
+
+function runConfig(run: RunRow): RunConfig {
+  const { model, train, data } = run.config as unknown as RunConfig;
+  return { model, train, data };
+}
+
+/** Trains a queued, stopped or interrupted run to its total steps (or until aborted / out of time). */
+export async function trainRun(runId: number, options: TrainRunOptions = {}): Promise<void> {
+  const db = openDatabase();
+  const emit = (event: TrainEvent) => options.onEvent?.(event);
+  let engine: Engine | undefined;
+  try {
+    const run = db.getRun(runId);
+    if (!run) throw new RunError(`no run ${runId}`);
+    if (run.status === 'finished' && !(options.maxSteps && options.maxSteps > run.step)) throw new RunError(`run ${runId} already finished at step ${run.step}`);
+    if (run.status === 'running' && run.pid && run.pid !== process.pid && isAlive(run.pid)) throw new RunError(`run ${runId} is already running (pid ${run.pid})`);
+    const config = runConfig(run);
+    if (options.maxSteps) config.train.maxSteps = options.maxSteps;
+    const requested = options.backend ?? ((run.config as { requestedBackend?: BackendName }).requestedBackend || undefined);
+    const backend = await selectBackend(requested);
+    const data = openTaskData(config.data, config.train.seed);
+    if (data.fingerprint !== run.datasetFingerprint) throw new RunError(`run ${runId}: its data changed since the run was created (fingerprint ${data.fingerprint} ≠ ${run.datasetFingerprint})`);
+    engine = createEngine(config);
+    const batches = data.trainBatches(config.train.batchSize, config.train.seed);
+
+    // Resume from the latest checkpoint; metric rows logged after it are dropped and will be logged again.
+    let startStep = 0;
+    const latest = db.getCheckpoint(runId, 'latest');
+    if (latest) {
+      const checkpoint = readCheckpoint(latest.path);
+      engine.restore(checkpoint);
+      batches.setState(checkpoint.meta.sampler);
+      startStep = latest.step;
+    }
+    db.deleteMetricsAfter(runId, startStep);
+    db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: run.startedAt ?? Date.now(), endedAt: null, error: null, backend: backend.name, backendVersion: backend.version, step: startStep, ...(options.maxSteps ? { config: { ...run.config, train: config.train } } : {}) });
+    emit({ type: 'started', runId, backend: backend.name, backendVersion: backend.version, parameterCount: engine.model.parameterCount(), totalSteps: config.train.maxSteps, resumedFromStep: startStep });
+
+    const checkpointDir = join(runDirectory(runId), 'checkpoints');
+    mkdirSync(checkpointDir, { recursive: true });
+    const pending: { key: string; step: number; wallTimeMs: number; value: number }[] = [];
+    let lastFlush = Date.now();
+    let lastProgress = 0;
+    let bestExact = Math.max(-1, ...db.listCheckpoints(runId).map((c) => Number((c.metrics as Record<string, number> | null)?.['eval/exact_accuracy'] ?? -1)));
+    let lastEval: Record<string, number> = {};
+    const flush = (step: number) => {
+      if (pending.length > 0) db.appendMetrics(runId, pending.splice(0));
+      db.updateRun(runId, { step });
+      lastFlush = Date.now();
+    };
+    const trainStarted = Date.now();
+
+    const result = await runTrainingLoop(
+      {
+        startStep,
+        maxSteps: config.train.maxSteps,
+        evalInterval: config.train.evalInterval,
+        checkpointInterval: config.train.checkpointInterval,
+        deadlineMs: options.minutes ? trainStarted + options.minutes * 60_000 : undefined,
+        signal: options.signal,
+        batchSize: config.train.batchSize,
+      },
+      {
+        nextBatch: () => batches.next(),
+        trainStep: (batch) => engine!.trainStep(batch),
+        onStep: (step, metrics: StepMetrics, timing) => {
+          const now = Date.now();
+          for (const [name, value] of Object.entries(metrics)) pending.push({ key: name === 'lr' ? 'train/lr' : `train/${name}`, step, wallTimeMs: now, value });
+          pending.push({ key: 'train/examples_per_second', step, wallTimeMs: now, value: timing.examplesPerSecond });
+          if (now - lastFlush > 1000) flush(step);
+          emit({ type: 'metric', runId, step, values: metrics });
+          if (now - lastProgress > 250 || step === config.train.maxSteps) {
+            lastProgress = now;
+            const done = step - startStep;
+            const remaining = config.train.maxSteps - step;
+            emit({ type: 'progress', runId, step, totalSteps: config.train.maxSteps, examplesPerSecond: timing.examplesPerSecond, elapsedMs: timing.elapsedMs, etaMs: done > 0 ? (timing.elapsedMs / done) * remaining : null, lmLoss: metrics.lm_loss, exactAccuracy: metrics.exact_accuracy });
+          }
+        },
+        onEvaluate: async (step) => {
+          const evaluation = evaluateEngine(engine!, data, { limit: config.train.evalExamples, batchSize: Math.min(config.train.batchSize, 256) });
+          lastEval = Object.fromEntries(Object.entries(evaluation.metrics).map(([k, v]) => [`eval/${k}`, v]));
+          const now = Date.now();
+          for (const [key, value] of Object.entries(lastEval)) pending.push({ key, step, wallTimeMs: now, value });
+          flush(step);
+          db.addEvaluation({ runId, checkpointStep: step, split: 'test', metrics: evaluation.metrics, perPuzzle: evaluation.perPuzzle });
+          emit({ type: 'eval', runId, step, metrics: evaluation.metrics });
+        },
+        onCheckpoint: async (step) => {
+          if (step === 0) return;
+          flush(step);
+          const path = join(checkpointDir, `step_${step}.trmckpt`);
+          const bytes = writeCheckpoint(path, engine!.snapshot({ step, config, sampler: batches.getState(), evalMetrics: lastEval }));
+          db.addCheckpoint({ runId, step, path, bytes, metrics: lastEval });
+          db.setCheckpointAlias(runId, 'latest', step);
+          const aliases: ('latest' | 'best')[] = ['latest'];
+          const exact = lastEval['eval/exact_accuracy'];
+          if (exact !== undefined && exact > bestExact) {
+            bestExact = exact;
+            db.setCheckpointAlias(runId, 'best', step);
+            aliases.push('best');
+          }
+          lastEval = {};
+          pruneCheckpoints(db, runId, config.train.keepCheckpoints);
+          emit({ type: 'checkpoint', runId, step, path, aliases });
+        },
+      },
+    );
+    flush(result.step);
+    const finished = result.status === 'finished';
+    db.updateRun(runId, { status: finished ? 'finished' : 'stopped', pid: null, endedAt: Date.now(), step: result.step });
+    const summary = db.getMetricSummaries([runId])[runId] ?? {};
+    emit({ type: 'done', runId, status: result.status, step: result.step, summary: Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, s.lastValue])) });
+  } catch (error) {
+    const message = describeFailure(error);
+    try {
+      if (db.getRun(runId)) db.updateRun(runId, { status: 'failed', pid: null, endedAt: Date.now(), error: message });
+    } catch {
+      // The database itself failed (e.g. the disk is full): the run is marked interrupted on next start instead.
+    }
+    emit({ type: 'error', runId, message });
+    if (error instanceof RunError || error instanceof CheckpointError || error instanceof ConfigError) throw error;
+    throw Object.assign(new Error(message, { cause: error }), { expected: true });
+  } finally {
+    engine?.dispose();
+    db.close();
+  }
+}
+
+/** Deletes old checkpoints beyond `keep`, never `latest` or `best`. */
+function pruneCheckpoints(db: TrmDb, runId: number, keep: number): void {
+  const checkpoints = db.listCheckpoints(runId);
+  const protectedSteps = new Set(checkpoints.filter((c) => c.aliases.length > 0).map((c) => c.step));
+  const candidates = checkpoints.filter((c) => !protectedSteps.has(c.step)).sort((a, b) => b.step - a.step);
+  for (const old of candidates.slice(Math.max(0, keep - protectedSteps.size))) {
+    rmSync(old.path, { force: true });
+    db.deleteCheckpoint(runId, old.step);
+  }
+}
+
+function describeFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'ENOSPC' || /SQLITE_FULL|no space left/i.test(message)) return `disk full: ${message}. Checkpoints saved before this point are intact; free space and resume the run.`;
+  return message;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface EvaluateRunOptions {
+  checkpoint?: string;
+  limit?: number;
+  backend?: BackendName;
+}
+
+/** Evaluates a checkpoint of a run on its held-out split; stores and returns the evaluation. */
+export async function evaluateRun(runId: number, options: EvaluateRunOptions = {}): Promise<{ step: number; metrics: Record<string, number>; evaluationId: number }> {
+  const db = openDatabase();
+  let engine: Engine | undefined;
+  try {
+    const run = db.getRun(runId);
+    if (!run) throw new RunError(`no run ${runId}`);
+    const ref = (options.checkpoint ?? 'latest') as 'latest';
+    if (!/^(latest|best|step_\d+)$/.test(ref)) throw new RunError(`--checkpoint must be latest, best or step_N (got '${ref}')`);
+    const row = db.getCheckpoint(runId, ref);
+    if (!row) throw new RunError(`run ${runId} has no checkpoint '${ref}'${db.listCheckpoints(runId).length === 0 ? ' (it has no checkpoints yet)' : `; it has: ${db.listCheckpoints(runId).map((c) => `step_${c.step}`).join(', ')}`}`);
+    const config = runConfig(run);
+    await selectBackend(options.backend);
+    const data = openTaskData(config.data, config.train.seed);
+    engine = createEngine(config);
+    engine.restore(readCheckpoint(row.path));
+    const evaluation = evaluateEngine(engine, data, { limit: options.limit ?? config.train.evalExamples, batchSize: Math.min(config.train.batchSize, 256) });
+    const evaluationId = db.addEvaluation({ runId, checkpointStep: row.step, split: 'test', metrics: evaluation.metrics, perPuzzle: evaluation.perPuzzle });
+    return { step: row.step, metrics: evaluation.metrics, evaluationId };
+  } finally {
+    engine?.dispose();
+    db.close();
+  }
+}

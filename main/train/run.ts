@@ -124,6 +124,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
   const emit = (event: TrainEvent) => options.onEvent?.(event);
   let engine: Engine | undefined;
   try {
+    db.markInterruptedRuns(); // a run whose process died (SIGKILL, power loss) is 'interrupted', never left 'running'
     const run = db.getRun(runId);
     if (!run) throw new RunError(`no run ${runId}`);
     if (run.status === 'finished' && !(options.maxSteps && options.maxSteps > run.step)) throw new RunError(`run ${runId} already finished at step ${run.step}`);

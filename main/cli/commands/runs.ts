@@ -23,6 +23,7 @@ export async function runsCommand(argv: string[]): Promise<number> {
   if (status && !RUN_STATUSES.includes(status as RunStatus)) throw new UsageError(`--status must be one of ${RUN_STATUSES.join(', ')}`);
   const db = openDatabase();
   try {
+    db.markInterruptedRuns();
     const runs = db.listRuns({ status: status as RunStatus | undefined, includeArchived: args.switches.has('all') });
     if (args.switches.has('json')) {
       console.log(JSON.stringify(runs.map((r) => ({ id: r.id, name: r.name, status: r.status, preset: r.preset, step: r.step, totalSteps: r.totalSteps, backend: r.backend, createdAt: new Date(r.createdAt).toISOString(), ...headlineMetrics(r) })), null, 2));

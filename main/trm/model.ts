@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../common/rng.ts';
 import { swigluIntermediate, validateModelConfig, type ModelConfig } from './config.ts';
+import { PuzzleEmbeddingTable } from './optim.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Primitives
@@ -114,6 +115,9 @@ interface ParameterSpec {
   trainable: boolean;
 }
 
+/** The puzzle-embedding table: a buffer trained by sign-SGD, held JS-side rather than as a tf.Variable. */
+const PUZZLE_TABLE_KEY = 'inner.puzzle_emb.weights';
+
 function linearSpec(key: string, outFeatures: number, inFeatures: number, transposed: boolean): ParameterSpec {
   return { key, shape: [outFeatures, inFeatures], transposed, init: { kind: 'truncNormal', std: 1 / Math.sqrt(inFeatures) }, trainable: true };
 }
@@ -137,7 +141,7 @@ export function parameterSpecs(config: ModelConfig): ParameterSpec[] {
     { key: 'inner.q_head.bias', shape: [2], transposed: false, init: { kind: 'constant', value: -5 }, trainable: true },
   ];
   if (config.puzzleEmbDim > 0) {
-    specs.push({ key: 'inner.puzzle_emb.weights', shape: [config.numPuzzleIdentifiers, config.puzzleEmbDim], transposed: false, init: { kind: 'zeros' }, trainable: false });
+    specs.push({ key: PUZZLE_TABLE_KEY, shape: [config.numPuzzleIdentifiers, config.puzzleEmbDim], transposed: false, init: { kind: 'zeros' }, trainable: false });
   }
   if (config.posEncodings === 'learned') {
     specs.push({ key: 'inner.embed_pos.embedding_weight', shape: [S, D], transposed: false, init: { kind: 'truncNormal', std: embedStd }, trainable: true });
@@ -247,8 +251,9 @@ export class TRM {
   readonly config: ModelConfig;
   /** Weights trained by AdamATan2, by official key, in their stored layout. */
   readonly trainable: Map<string, tf.Variable>;
-  /** Puzzle-embedding table [numPuzzleIdentifiers, puzzleEmbDim], trained by sign-SGD; null if disabled. */
-  readonly puzzleEmbedding: tf.Variable | null;
+  /** Puzzle-embedding table [numPuzzleIdentifiers, puzzleEmbDim], trained by sign-SGD; null if disabled.
+   *  Kept JS-side (see PuzzleEmbeddingTable): a step only reads and writes the rows of its batch. */
+  readonly puzzleEmbedding: PuzzleEmbeddingTable | null;
   /** Fixed initial y and z vectors [D] (never trained). */
   readonly hInit: tf.Variable;
   readonly lInit: tf.Variable;
@@ -260,13 +265,20 @@ export class TRM {
     this.specs = specs;
     this.trainable = new Map();
     const buffers = new Map<string, tf.Variable>();
+    let puzzleEmbedding: PuzzleEmbeddingTable | null = null;
     for (const spec of specs) {
-      const variable = tf.variable(tf.tensor(values.get(spec.key)!, storedShape(spec)), spec.trainable);
+      if (spec.key === PUZZLE_TABLE_KEY) {
+        puzzleEmbedding = new PuzzleEmbeddingTable(spec.shape[0], spec.shape[1], values.get(spec.key)!);
+        continue;
+      }
+      const initial = tf.tensor(values.get(spec.key)!, storedShape(spec));
+      const variable = tf.variable(initial, spec.trainable); // shares the data; the wrapper must go
+      initial.dispose();
       (spec.trainable ? this.trainable : buffers).set(spec.key, variable);
     }
     this.hInit = buffers.get('inner.H_init')!;
     this.lInit = buffers.get('inner.L_init')!;
-    this.puzzleEmbedding = buffers.get('inner.puzzle_emb.weights') ?? null;
+    this.puzzleEmbedding = puzzleEmbedding;
     const usesRope = config.posEncodings === 'rope' && !config.mlpT;
     this.rotary = usesRope ? rotaryTables(sequenceLength(config), config.hiddenSize / config.numHeads, config.ropeTheta) : null;
   }
@@ -298,11 +310,18 @@ export class TRM {
   stateDict(): StateDict {
     const out: StateDict = new Map();
     for (const spec of this.specs) {
-      const stored = this.variable(spec.key).dataSync() as Float32Array;
-      const data = spec.transposed ? transposeMatrix(stored, spec.shape[1], spec.shape[0]) : Float32Array.from(stored);
-      out.set(spec.key, { shape: [...spec.shape], data });
+      const stored = spec.key === PUZZLE_TABLE_KEY ? this.puzzleEmbedding!.data : (this.variable(spec.key).dataSync() as Float32Array);
+      out.set(spec.key, { shape: [...spec.shape], data: this.toOfficialLayout(spec.key, stored) });
     }
     return out;
+  }
+
+  /** A copy of `stored` (a tensor of key `key` in this model's storage layout, e.g. a weight or its gradient)
+   *  in the official PyTorch layout. */
+  toOfficialLayout(key: string, stored: Float32Array): Float32Array {
+    const spec = this.specs.find((s) => s.key === key);
+    if (!spec) throw new Error(`no tensor '${key}'`);
+    return spec.transposed ? transposeMatrix(stored, spec.shape[1], spec.shape[0]) : Float32Array.from(stored);
   }
 
   /** Loads every persistent tensor (official keys and layout; checkpoint prefixes are accepted).
@@ -310,7 +329,8 @@ export class TRM {
   loadStateDict(dict: StateDict): void {
     const byKey = new Map<string, { shape: number[]; data: Float32Array }>();
     for (const [rawKey, value] of dict) {
-      const key = CHECKPOINT_PREFIXES.reduce((k, p) => (k.startsWith(p) && !k.startsWith('inner.') ? k.slice(p.length) : k), rawKey);
+      const prefix = CHECKPOINT_PREFIXES.find((p) => rawKey.startsWith(p));
+      const key = prefix ? rawKey.slice(prefix.length) : rawKey;
       if (key.startsWith('inner.rotary_emb.')) continue; // analytic, recomputed
       byKey.set(key, value);
     }
@@ -328,13 +348,17 @@ export class TRM {
     }
     for (const spec of this.specs) {
       const { data } = byKey.get(spec.key)!;
+      if (spec.key === PUZZLE_TABLE_KEY) {
+        this.puzzleEmbedding!.data.set(data);
+        continue;
+      }
       const stored = spec.transposed ? transposeMatrix(data, spec.shape[0], spec.shape[1]) : data;
       tf.tidy(() => this.variable(spec.key).assign(tf.tensor(stored, storedShape(spec))));
     }
   }
 
   dispose(): void {
-    for (const spec of this.specs) this.variable(spec.key).dispose();
+    for (const spec of this.specs) if (spec.key !== PUZZLE_TABLE_KEY) this.variable(spec.key).dispose();
     this.rotary?.cos.dispose();
     this.rotary?.sin.dispose();
   }
@@ -343,7 +367,6 @@ export class TRM {
     if (this.trainable.has(key)) return this.trainable.get(key)!;
     if (key === 'inner.H_init') return this.hInit;
     if (key === 'inner.L_init') return this.lInit;
-    if (key === 'inner.puzzle_emb.weights' && this.puzzleEmbedding) return this.puzzleEmbedding;
     throw new Error(`no tensor '${key}'`);
   }
 
@@ -355,8 +378,7 @@ export class TRM {
 
   /** Rows of the puzzle table for these identifiers [B, puzzleEmbDim] (null without a puzzle embedding). */
   puzzleRows(puzzleIdentifiers: Int32Array): tf.Tensor2D | null {
-    if (!this.puzzleEmbedding) return null;
-    return tf.tidy(() => tf.gather(this.puzzleEmbedding!, tf.tensor1d(puzzleIdentifiers, 'int32')) as tf.Tensor2D);
+    return this.puzzleEmbedding?.gatherRows(puzzleIdentifiers) ?? null;
   }
 
   /** x = √D · [puzzle prefix ; token embeddings] (+ learned positions), sequence-major [S, B, D].

@@ -1,0 +1,311 @@
+// Deep supervision with adaptive computation time (spec §2): the persistent batch of B slots ("ACT carry"),
+// one optimizer step exactly like the official `pretrain.py::train_batch`, and the evaluation rollout that runs
+// all N_sup supervision steps. The trainer drives this; it knows nothing about tasks.
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from '../common/batch.ts';
+import { Rng } from '../common/rng.ts';
+import type { TrainConfig } from './config.ts';
+import { actLoss, sequenceStats } from './loss.ts';
+import type { GradStepOutput, TRM } from './model.ts';
+import { AdamATan2, Ema, learningRate, signSgdUpdate, withWeights, type AdamATan2State } from './optim.ts';
+
+/** B slots, each holding one example until it halts. y, z are [B, S, D]; the rest is per slot. */
+export interface ActCarry {
+  y: tf.Tensor3D;
+  z: tf.Tensor3D;
+  /** Supervision steps the slot's current example has had. */
+  steps: Int32Array;
+  /** 1 = the slot's example is finished; the next step loads a new example into it. */
+  halted: Uint8Array;
+  /** The example each slot is working on. */
+  data: Batch;
+}
+
+/** A carry whose slots are all halted, so the first step fills every slot from its batch (`initial_carry`). */
+export function initialCarry(model: TRM, batchSize: number): ActCarry {
+  const { seqLen } = model.config;
+  return {
+    ...model.initialCarry(batchSize),
+    steps: new Int32Array(batchSize),
+    halted: new Uint8Array(batchSize).fill(1),
+    data: { size: batchSize, seqLen, inputs: new Int32Array(batchSize * seqLen), labels: new Int32Array(batchSize * seqLen), puzzleIdentifiers: new Int32Array(batchSize) },
+  };
+}
+
+/** Metrics of one optimizer step (spec §2.5), as the official train_batch reports them. */
+export interface TrainStepMetrics {
+  /** Σ_b per-sequence mean token CE, divided by the batch size. */
+  lmLoss: number;
+  /** Σ_b BCE(q_halt, sequence correct), divided by the batch size. */
+  qHaltLoss: number;
+  /** Over rows that halted at this step (and have supervised tokens): mean token accuracy. */
+  accuracy: number;
+  /** … fraction of rows entirely right. */
+  exactAccuracy: number;
+  /** … fraction where (q_halt ≥ 0) matches "entirely right". */
+  qHaltAccuracy: number;
+  /** … mean supervision steps at halt. */
+  steps: number;
+  /** Rows the four averages above are over. */
+  haltedCount: number;
+  /** AdamATan2 learning rate used for this update. */
+  lr: number;
+}
+
+/** Everything besides the model's own tensors needed to resume training bit-for-bit. */
+export interface TrainStepperState {
+  /** Optimizer updates done so far. */
+  step: number;
+  carry: { y: Float32Array; z: Float32Array; steps: Int32Array; halted: Uint8Array; data: Batch };
+  optimizer: AdamATan2State;
+  /** EMA shadow weights by key (null when EMA is off). */
+  ema: Map<string, Float32Array> | null;
+  /** Exploration random generator state. */
+  rngState: number;
+}
+
+type StepperTrainConfig = Pick<TrainConfig, 'batchSize' | 'lr' | 'warmupSteps' | 'lrMinRatio' | 'maxSteps' | 'beta1' | 'beta2' | 'weightDecay'
+  | 'puzzleEmbLr' | 'puzzleEmbWeightDecay' | 'emaDecay' | 'seed'>;
+
+/** Runs optimizer steps on a model, owning the ACT carry, the optimizers and the EMA. */
+export class TrainStepper {
+  readonly model: TRM;
+  readonly ema: Ema | null;
+  private readonly train: StepperTrainConfig;
+  private readonly optimizer: AdamATan2;
+  private readonly rng: Rng;
+  private carry: ActCarry;
+  private stepCount = 0;
+
+  constructor(model: TRM, train: StepperTrainConfig, rng = new Rng(train.seed)) {
+    this.model = model;
+    this.train = train;
+    this.rng = rng;
+    this.optimizer = new AdamATan2({ beta1: train.beta1, beta2: train.beta2, weightDecay: train.weightDecay });
+    this.ema = train.emaDecay > 0 ? new Ema(train.emaDecay, model.trainable) : null;
+    this.carry = initialCarry(model, train.batchSize);
+  }
+
+  /** The current carry (read-only view; owned by the stepper). */
+  get state(): Readonly<ActCarry> {
+    return this.carry;
+  }
+
+  get stepsDone(): number {
+    return this.stepCount;
+  }
+
+  /** One optimizer step = one supervision step for every slot; `batch` only fills the halted slots.
+   *  `inspect` sees the raw step output and gradients (stored layout) before the update; it must not keep them. */
+  step(batch: Batch, inspect?: (output: GradStepOutput) => void): TrainStepMetrics {
+    const { model, train } = this;
+    const { haltMaxSteps, loss: lossKind } = model.config;
+    const B = train.batchSize;
+    if (batch.size !== B || batch.seqLen !== model.config.seqLen) {
+      throw new Error(`batch is ${batch.size}×${batch.seqLen}, expected ${B}×${model.config.seqLen}`);
+    }
+    this.recycleHaltedSlots(batch);
+    const data = this.carry.data;
+    const L = data.seqLen;
+
+    // One supervision step with gradient through the last recursion; loss scaled by 1/B as pretrain.py does.
+    const inputs = tf.tensor2d(data.inputs, [B, L], 'int32');
+    const labels = tf.tensor2d(data.labels, [B, L], 'int32');
+    const puzzleRows = model.puzzleRows(data.puzzleIdentifiers);
+    let predictions: Int32Array = new Int32Array(0);
+    let lmLossSum = 0;
+    let qHaltLossSum = 0;
+    const out = model.forward(this.carry, inputs, puzzleRows, {
+      withGrad: true,
+      objective: ({ logits, qHalt }) => {
+        // The halting target comes from this step's own argmax: a constant, not part of the graph.
+        predictions = argMaxLastAxis(logits);
+        const { seqCorrect } = sequenceStats(predictions, data.labels, B, L);
+        const losses = actLoss({ logits, qHalt, labels, seqCorrect: tf.tensor1d(seqCorrect), kind: lossKind });
+        lmLossSum = losses.lmLoss.dataSync()[0];
+        qHaltLossSum = losses.qHaltLoss.dataSync()[0];
+        return tf.mul(losses.total, 1 / B) as tf.Scalar;
+      },
+    });
+    inspect?.(out);
+    const qHalt = out.qHalt.dataSync() as Float32Array;
+    tf.dispose([inputs, labels, this.carry.y, this.carry.z, out.logits, out.qHalt, out.qContinue, out.objective]);
+    this.carry.y = out.y;
+    this.carry.z = out.z;
+
+    // Bookkeeping (no gradient): count the step, halt on q_halt > 0 or at N_sup, explore.
+    const { steps, halted } = this.carry;
+    const exploreDraws = Float64Array.from({ length: B }, () => this.rng.next());
+    const minStepDraws = Int32Array.from({ length: B }, () => this.rng.int(2, haltMaxSteps));
+    for (let b = 0; b < B; b++) {
+      steps[b]++;
+      let halt = steps[b] >= haltMaxSteps;
+      if (haltMaxSteps > 1) {
+        halt ||= qHalt[b] > 0;
+        const minSteps = exploreDraws[b] < model.config.haltExplorationProb ? minStepDraws[b] : 0;
+        halt &&= steps[b] >= minSteps;
+      }
+      halted[b] = halt ? 1 : 0;
+    }
+
+    // Updates: sign-SGD on the puzzle rows of this batch, AdamATan2 on the weights, then the EMA.
+    this.stepCount++;
+    const schedule = { warmupSteps: train.warmupSteps, totalSteps: train.maxSteps, minRatio: train.lrMinRatio };
+    const lr = learningRate(this.stepCount, { base: train.lr, ...schedule });
+    if (model.puzzleEmbedding && out.puzzleRowGrads) {
+      signSgdUpdate(model.puzzleEmbedding, data.puzzleIdentifiers, out.puzzleRowGrads, learningRate(this.stepCount, { base: train.puzzleEmbLr, ...schedule }), train.puzzleEmbWeightDecay);
+    }
+    this.optimizer.applyGradients(model.trainable, out.grads, lr);
+    this.ema?.update(model.trainable);
+    tf.dispose([...out.grads.values(), out.puzzleRowGrads ?? [], puzzleRows ?? []]);
+
+    return { ...haltedRowMetrics(predictions, qHalt, data, this.carry), lmLoss: lmLossSum / B, qHaltLoss: qHaltLossSum / B, lr };
+  }
+
+  /** Halted slots restart from H_init/L_init with the batch's example at the same index (official reset_carry). */
+  private recycleHaltedSlots(batch: Batch): void {
+    const { halted, steps, data } = this.carry;
+    const L = data.seqLen;
+    for (let b = 0; b < batch.size; b++) {
+      if (!halted[b]) continue; // the loader's example at this index is discarded
+      steps[b] = 0;
+      data.inputs.set(batch.inputs.subarray(b * L, (b + 1) * L), b * L);
+      data.labels.set(batch.labels.subarray(b * L, (b + 1) * L), b * L);
+      data.puzzleIdentifiers[b] = batch.puzzleIdentifiers[b];
+    }
+    const reset = tf.tensor3d(halted, [halted.length, 1, 1], 'bool');
+    const [y, z] = tf.tidy(() => [
+      tf.where(reset, tf.broadcastTo(this.model.hInit, this.carry.y.shape), this.carry.y),
+      tf.where(reset, tf.broadcastTo(this.model.lInit, this.carry.z.shape), this.carry.z),
+    ]);
+    tf.dispose([reset, this.carry.y, this.carry.z]);
+    this.carry.y = y as tf.Tensor3D;
+    this.carry.z = z as tf.Tensor3D;
+  }
+
+  getState(): TrainStepperState {
+    const { y, z, steps, halted, data } = this.carry;
+    return {
+      step: this.stepCount,
+      carry: {
+        y: Float32Array.from(y.dataSync() as Float32Array), z: Float32Array.from(z.dataSync() as Float32Array),
+        steps: steps.slice(), halted: halted.slice(),
+        data: { ...data, inputs: data.inputs.slice(), labels: data.labels.slice(), puzzleIdentifiers: data.puzzleIdentifiers.slice() },
+      },
+      optimizer: this.optimizer.getState(),
+      ema: this.ema?.getState() ?? null,
+      rngState: this.rng.state,
+    };
+  }
+
+  setState(state: TrainStepperState): void {
+    const shape = this.carry.y.shape;
+    tf.dispose([this.carry.y, this.carry.z]);
+    const { carry } = state;
+    this.carry = {
+      y: tf.tensor3d(carry.y, shape), z: tf.tensor3d(carry.z, shape),
+      steps: carry.steps.slice(), halted: carry.halted.slice(),
+      data: { ...carry.data, inputs: carry.data.inputs.slice(), labels: carry.data.labels.slice(), puzzleIdentifiers: carry.data.puzzleIdentifiers.slice() },
+    };
+    this.stepCount = state.step;
+    this.optimizer.setState(state.optimizer);
+    if (this.ema && state.ema) this.ema.setState(state.ema);
+    this.rng.state = state.rngState;
+  }
+
+  dispose(): void {
+    tf.dispose([this.carry.y, this.carry.z]);
+    this.optimizer.dispose();
+    this.ema?.dispose();
+  }
+}
+
+/** Official ACTLossHead metrics over rows that halted this step and have supervised tokens, averaged. */
+function haltedRowMetrics(predictions: Int32Array, qHalt: Float32Array, data: Batch, carry: ActCarry): Omit<TrainStepMetrics, 'lmLoss' | 'qHaltLoss' | 'lr'> {
+  const { supervisedCount, correctCount, seqCorrect } = sequenceStats(predictions, data.labels, data.size, data.seqLen);
+  let count = 0, accuracy = 0, exact = 0, qHaltRight = 0, steps = 0;
+  for (let b = 0; b < data.size; b++) {
+    if (!carry.halted[b] || supervisedCount[b] === 0) continue;
+    count++;
+    accuracy += correctCount[b] / supervisedCount[b];
+    exact += seqCorrect[b];
+    qHaltRight += (qHalt[b] >= 0 ? 1 : 0) === seqCorrect[b] ? 1 : 0;
+    steps += carry.steps[b];
+  }
+  const divisor = Math.max(count, 1);
+  return { accuracy: accuracy / divisor, exactAccuracy: exact / divisor, qHaltAccuracy: qHaltRight / divisor, steps: steps / divisor, haltedCount: count };
+}
+
+/** argmax over the last axis of [B, L, V], as a flat Int32Array [B·L] (read outside any tidy). */
+function argMaxLastAxis(logits: tf.Tensor3D): Int32Array {
+  const indices = tf.argMax(logits, -1);
+  const values = Int32Array.from(indices.dataSync());
+  indices.dispose();
+  return values;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Evaluation rollout (spec §2.2): a fresh carry, all N_sup steps on the same batch, no early halting.
+
+/** What one supervision step of an evaluation produced. Optional fields only when asked for via `collect`. */
+export interface EvalStep {
+  /** Supervision step, 1..N_sup. */
+  step: number;
+  /** Argmax token per position [B·L]. */
+  predictions: Int32Array;
+  /** Halting logits [B] (halt when > 0). */
+  qHalt: Float32Array;
+  qContinue: Float32Array;
+  /** LM logits [B·L·V]. */
+  logits?: Float32Array;
+  /** Carried y and z after the step [B·S·D]. */
+  y?: Float32Array;
+  z?: Float32Array;
+}
+
+export interface EvaluateOptions {
+  /** Extra arrays to copy out per step (the step viewer wants logits and y/z; metrics need neither). */
+  collect?: { logits?: boolean; carry?: boolean };
+  /** Called after every step; return value ignored. Steps are also returned unless `keepSteps` is false. */
+  onStep?: (step: EvalStep) => void;
+  /** false: do not accumulate the steps in the result (large rollouts streamed through onStep). Default true. */
+  keepSteps?: boolean;
+}
+
+/** Runs N_sup supervision steps on `batch` from a fresh carry with the model's current weights. */
+export function evaluate(model: TRM, batch: Batch, options: EvaluateOptions = {}): EvalStep[] {
+  const { collect = {}, onStep, keepSteps = true } = options;
+  const inputs = tf.tensor2d(batch.inputs, [batch.size, batch.seqLen], 'int32');
+  const puzzleRows = model.puzzleRows(batch.puzzleIdentifiers);
+  let carry = model.initialCarry(batch.size);
+  const steps: EvalStep[] = [];
+  try {
+    for (let s = 1; s <= model.config.haltMaxSteps; s++) {
+      const out = model.forward(carry, inputs, puzzleRows);
+      tf.dispose([carry.y, carry.z]);
+      carry = { y: out.y, z: out.z };
+      const result: EvalStep = {
+        step: s,
+        predictions: argMaxLastAxis(out.logits),
+        qHalt: Float32Array.from(out.qHalt.dataSync() as Float32Array),
+        qContinue: Float32Array.from(out.qContinue.dataSync() as Float32Array),
+      };
+      if (collect.logits) result.logits = Float32Array.from(out.logits.dataSync() as Float32Array);
+      if (collect.carry) {
+        result.y = Float32Array.from(out.y.dataSync() as Float32Array);
+        result.z = Float32Array.from(out.z.dataSync() as Float32Array);
+      }
+      tf.dispose([out.logits, out.qHalt, out.qContinue]);
+      onStep?.(result);
+      if (keepSteps) steps.push(result);
+    }
+  } finally {
+    tf.dispose([carry.y, carry.z, inputs, puzzleRows ?? []]);
+  }
+  return steps;
+}
+
+/** Runs `fn` with the EMA shadow weights swapped into the model (evaluation and checkpoints use them). */
+export function withEmaWeights<T>(model: TRM, ema: Ema | null, fn: () => T): T {
+  return ema ? withWeights(model.trainable, ema.shadow, fn) : fn();
+}

@@ -1,19 +1,8 @@
 // What the runs table shows, in which order, and which runs pass the filters: pure functions over RunInfo, so
 // the table component only draws, and sorting/filtering are tested without a browser.
-import type { RunInfo, RunStatus } from '../../preload/contract.ts';
+import { RUN_STATUS_VALUES, type RunStatus, type RunSummaryInfo } from '../../preload/contract.ts';
 
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'finished', 'stopped', 'interrupted', 'failed'];
-
-/** Per-run display preferences the runs table owns (kept in settings, see run-display.ts). */
-export interface RunDisplay {
-  colour: string | null;
-  archived: boolean;
-}
-
-export interface RunRow {
-  run: RunInfo;
-  display: RunDisplay;
-}
+export const RUN_STATUSES: readonly RunStatus[] = RUN_STATUS_VALUES;
 
 export type SortValue = string | number | null;
 
@@ -21,36 +10,36 @@ export interface ColumnDefinition {
   id: string;
   label: string;
   /** What the column sorts by; null sorts last in both directions. */
-  sortValue: (row: RunRow) => SortValue;
+  sortValue: (run: RunSummaryInfo) => SortValue;
   align?: 'left' | 'right';
   visibleByDefault: boolean;
 }
 
 const FIXED_COLUMNS: ColumnDefinition[] = [
-  { id: 'id', label: '#', sortValue: (r) => r.run.id, align: 'right', visibleByDefault: true },
-  { id: 'name', label: 'Name', sortValue: (r) => r.run.name.toLowerCase(), visibleByDefault: true },
-  { id: 'status', label: 'Status', sortValue: (r) => RUN_STATUSES.indexOf(r.run.status), visibleByDefault: true },
-  { id: 'progress', label: 'Progress', sortValue: (r) => (r.run.totalSteps > 0 ? r.run.step / r.run.totalSteps : 0), visibleByDefault: true },
-  { id: 'preset', label: 'Preset', sortValue: (r) => r.run.preset, visibleByDefault: true },
-  { id: 'tags', label: 'Tags', sortValue: (r) => r.run.tags.join(',').toLowerCase() || null, visibleByDefault: true },
-  { id: 'backend', label: 'Backend', sortValue: (r) => r.run.backend, visibleByDefault: false },
-  { id: 'created', label: 'Created', sortValue: (r) => r.run.createdAtMs, visibleByDefault: true },
-  { id: 'updated', label: 'Updated', sortValue: (r) => r.run.updatedAtMs, visibleByDefault: false },
+  { id: 'id', label: '#', sortValue: (r) => r.id, align: 'right', visibleByDefault: true },
+  { id: 'name', label: 'Name', sortValue: (r) => r.name.toLowerCase(), visibleByDefault: true },
+  { id: 'status', label: 'Status', sortValue: (r) => RUN_STATUSES.indexOf(r.status), visibleByDefault: true },
+  { id: 'progress', label: 'Progress', sortValue: (r) => (r.totalSteps > 0 ? r.step / r.totalSteps : 0), visibleByDefault: true },
+  { id: 'preset', label: 'Preset', sortValue: (r) => r.preset, visibleByDefault: true },
+  { id: 'tags', label: 'Tags', sortValue: (r) => r.tags.join(',').toLowerCase() || null, visibleByDefault: true },
+  { id: 'backend', label: 'Backend', sortValue: (r) => r.backend, visibleByDefault: false },
+  { id: 'created', label: 'Created', sortValue: (r) => r.createdAt, visibleByDefault: true },
+  { id: 'updated', label: 'Updated', sortValue: (r) => r.updatedAt, visibleByDefault: false },
 ];
 
 /** Summary metrics shown by default when a run has them; every other summary key is an optional column. */
-const DEFAULT_METRIC_COLUMNS = ['lm_loss', 'accuracy', 'exact_accuracy', 'eval/exact_accuracy'];
+const DEFAULT_METRIC_COLUMNS = ['train/lm_loss', 'train/exact_accuracy', 'eval/exact_accuracy'];
 
 export const METRIC_COLUMN_PREFIX = 'metric:';
 
 /** The fixed columns followed by one column per summary metric key found in any run. */
-export function tableColumns(runs: readonly RunInfo[]): ColumnDefinition[] {
+export function tableColumns(runs: readonly RunSummaryInfo[]): ColumnDefinition[] {
   const keys = new Set<string>();
-  for (const run of runs) for (const key of Object.keys(run.summary)) keys.add(key);
+  for (const run of runs) for (const key of Object.keys(run.metrics)) keys.add(key);
   const metricColumns = [...keys].sort(compareMetricKeys).map((key): ColumnDefinition => ({
     id: METRIC_COLUMN_PREFIX + key,
     label: key,
-    sortValue: (r) => finiteOrNull(r.run.summary[key]),
+    sortValue: (r) => finiteOrNull(r.metrics[key]?.lastValue),
     align: 'right',
     visibleByDefault: DEFAULT_METRIC_COLUMNS.includes(key),
   }));
@@ -62,8 +51,8 @@ function compareMetricKeys(a: string, b: string): number {
   return rank(a) - rank(b) || a.localeCompare(b);
 }
 
-function finiteOrNull(value: number | undefined): number | null {
-  return value !== undefined && Number.isFinite(value) ? value : null;
+function finiteOrNull(value: number | null | undefined): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 /** Which columns to draw: the user's saved choice when there is one, else each column's default. Columns the
@@ -88,18 +77,18 @@ export function formatSort(sort: SortOrder): string {
 }
 
 /** Stable sort; missing values last in both directions, ties broken by newest run first. */
-export function sortRows(rows: readonly RunRow[], columns: readonly ColumnDefinition[], sort: SortOrder): RunRow[] {
+export function sortRows(rows: readonly RunSummaryInfo[], columns: readonly ColumnDefinition[], sort: SortOrder): RunSummaryInfo[] {
   const column = columns.find((c) => c.id === sort.columnId);
   if (!column) return rows.slice();
   const sign = sort.descending ? -1 : 1;
   return rows
-    .map((row) => ({ row, key: column.sortValue(row) }))
+    .map((run) => ({ run, key: column.sortValue(run) }))
     .sort((a, b) => {
-      if (a.key === null || b.key === null) return a.key === b.key ? b.row.run.id - a.row.run.id : a.key === null ? 1 : -1;
+      if (a.key === null || b.key === null) return a.key === b.key ? b.run.id - a.run.id : a.key === null ? 1 : -1;
       const order = typeof a.key === 'number' && typeof b.key === 'number' ? a.key - b.key : String(a.key).localeCompare(String(b.key));
-      return order !== 0 ? sign * order : b.row.run.id - a.row.run.id;
+      return order !== 0 ? sign * order : b.run.id - a.run.id;
     })
-    .map((entry) => entry.row);
+    .map((entry) => entry.run);
 }
 
 export interface RunFilter {
@@ -123,10 +112,10 @@ export function filterQuery(filter: RunFilter): Record<string, string | undefine
 }
 
 /** Text matches name, notes, tags, preset, status or id, case-insensitively; every word must match. */
-export function filterRows(rows: readonly RunRow[], filter: RunFilter): RunRow[] {
+export function filterRows(rows: readonly RunSummaryInfo[], filter: RunFilter): RunSummaryInfo[] {
   const words = filter.text.toLowerCase().split(/\s+/).filter((w) => w.length > 0);
-  return rows.filter(({ run, display }) => {
-    if (display.archived && !filter.showArchived) return false;
+  return rows.filter((run) => {
+    if (run.archived && !filter.showArchived) return false;
     if (filter.statuses.length > 0 && !filter.statuses.includes(run.status)) return false;
     if (filter.tag && !run.tags.includes(filter.tag)) return false;
     if (filter.preset && run.preset !== filter.preset) return false;

@@ -1,0 +1,198 @@
+// The new-run form: pick a preset, adjust any config field (each shows its default and a one-line explanation),
+// pick a backend, see the parameter count and memory estimate, start. The backend validates every change
+// (config.estimate) and again on create; its per-field errors appear next to the fields.
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { ApiError, type ConfigFieldInfo, type EstimateInfo, type PresetInfo } from '../../preload/contract.ts';
+import { formatBytes, formatCount } from '../common/format.ts';
+import { formatRoute, withQuery, type Route } from '../app/route.ts';
+import { navigate, useApi } from '../app/workbench.tsx';
+import { clientFieldError, fieldDisplayValue, changedOverrides } from './config-form.ts';
+
+const BACKENDS = [
+  { value: 'wasm', label: 'WASM (SIMD) — fast on any CPU' },
+  { value: 'cpu', label: 'Pure JS — slow, always available' },
+  { value: 'tensorflow', label: 'Native TensorFlow (tfjs-node) — if installed' },
+] as const;
+type Backend = (typeof BACKENDS)[number]['value'];
+
+const SECTION_TITLES = { model: 'Model', train: 'Training', data: 'Data' } as const;
+const ESTIMATE_DELAY_MS = 250;
+
+export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () => void }) {
+  const api = useApi();
+  const [presets, setPresets] = useState<PresetInfo[] | null>(null);
+  const [fields, setFields] = useState<ConfigFieldInfo[] | null>(null);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [name, setName] = useState('');
+  const [tags, setTags] = useState('');
+  const [backend, setBackend] = useState<Backend>('wasm');
+  const [estimate, setEstimate] = useState<EstimateInfo | null>(null);
+  const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const presetName = route.query.get('preset') ?? '';
+  const preset = presets?.find((p) => p.name === presetName) ?? null;
+
+  useEffect(() => {
+    api.presets.list().then(setPresets, (e: unknown) => setFormError(String(e)));
+    api.app.info().then((info) => { if (BACKENDS.some((b) => b.value === info.backend)) setBackend(info.backend as Backend); }, () => {});
+  }, [api]);
+
+  // A new preset resets the fields to its values.
+  useEffect(() => {
+    setFields(null);
+    setValues({});
+    setEstimate(null);
+    setServerErrors({});
+    if (!presetName) return;
+    let cancelled = false;
+    api.config.describe({ preset: presetName }).then(
+      (described) => { if (!cancelled) setFields(described); },
+      (e: unknown) => { if (!cancelled) setFormError(e instanceof Error ? e.message : String(e)); },
+    );
+    return () => { cancelled = true; };
+  }, [api, presetName]);
+
+  const clientErrors = useMemo(() => {
+    const errors: Record<string, string> = {};
+    for (const field of fields ?? []) {
+      const problem = clientFieldError(field, values[field.path] ?? fieldDisplayValue(field));
+      if (problem) errors[field.path] = problem;
+    }
+    return errors;
+  }, [fields, values]);
+  const overrides = useMemo(() => changedOverrides(fields ?? [], values), [fields, values]);
+  const overridesKey = JSON.stringify(overrides);
+
+  // Live server-side validation and size estimate, once the client-side checks pass.
+  useEffect(() => {
+    if (!fields || Object.keys(clientErrors).length > 0) return;
+    let cancelled = false;
+    const timer = setTimeout(() => {
+      api.config.estimate({ preset: presetName, overrides }).then(
+        (result) => { if (!cancelled) { setEstimate(result); setServerErrors(result.errors); } },
+        (e: unknown) => { if (!cancelled) setServerErrors(e instanceof ApiError ? e.fieldErrors : {}); },
+      );
+    }, ESTIMATE_DELAY_MS);
+    return () => { cancelled = true; clearTimeout(timer); };
+  }, [api, fields, presetName, overridesKey]);
+
+  const errorFor = (path: string): string | undefined => clientErrors[path] ?? serverErrors[path];
+  const hasErrors = Object.keys(clientErrors).length > 0 || Object.keys(serverErrors).length > 0;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (!preset || hasErrors) return;
+    setSubmitting(true);
+    setFormError(null);
+    try {
+      const tagList = tags.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+      const { runId } = await api.runs.create({ preset: preset.name, overrides, backend, tags: tagList, ...(name.trim() ? { name: name.trim() } : {}) });
+      onCreated();
+      navigate(formatRoute(['runs', runId]));
+    } catch (error) {
+      if (error instanceof ApiError && Object.keys(error.fieldErrors).length > 0) setServerErrors(error.fieldErrors);
+      setFormError(error instanceof Error ? error.message : String(error));
+    } finally {
+      setSubmitting(false);
+    }
+  }
+
+  const choosePreset = (name: string) => navigate(formatRoute(['runs', 'new'], withQuery(route, { preset: name })), { replace: true });
+  const unmatchedErrors = Object.entries(serverErrors).filter(([path]) => !fields?.some((f) => f.path === path));
+
+  return (
+    <form className="page new-run" onSubmit={submit} noValidate>
+      <header className="page-header">
+        <h1><a href="#/runs" className="crumb">Runs</a> / New run</h1>
+      </header>
+
+      <section className="panel">
+        <h2>1. Preset</h2>
+        {!presets && <p className="muted">Loading presets…</p>}
+        <div className="preset-grid" role="radiogroup" aria-label="Preset">
+          {presets?.map((p) => (
+            <label key={p.name} className={`preset-card ${p.name === presetName ? 'on' : ''}`}>
+              <input type="radio" name="preset" value={p.name} checked={p.name === presetName} onChange={() => choosePreset(p.name)} />
+              <span className="preset-name">{p.name}</span>
+              <span className={`scale scale-${p.scale}`}>{p.scale === 'cpu' ? 'CPU' : 'paper scale'}</span>
+              <span className="preset-description">{p.description}</span>
+            </label>
+          ))}
+        </div>
+      </section>
+
+      {preset && (
+        <>
+          <section className="panel">
+            <h2>2. Configuration <span className="muted small">defaults from {preset.name}; changed fields are highlighted</span></h2>
+            {!fields && <p className="muted">Loading fields…</p>}
+            {fields && (['model', 'train', 'data'] as const).map((section) => (
+              <fieldset key={section} className="config-section">
+                <legend>{SECTION_TITLES[section]}</legend>
+                {fields.filter((f) => f.section === section).map((field) => (
+                  <ConfigField key={field.path} field={field} value={values[field.path] ?? fieldDisplayValue(field)} error={errorFor(field.path)}
+                    onChange={(value) => setValues((previous) => ({ ...previous, [field.path]: value }))} />
+                ))}
+              </fieldset>
+            ))}
+          </section>
+
+          <section className="panel">
+            <h2>3. Run</h2>
+            <div className="form-grid">
+              <label htmlFor="run-name">Name</label>
+              <input id="run-name" value={name} placeholder="(automatic)" onChange={(e) => setName(e.target.value)} />
+              <label htmlFor="run-tags">Tags</label>
+              <input id="run-tags" value={tags} placeholder="comma-separated" onChange={(e) => setTags(e.target.value)} />
+              <label htmlFor="run-backend">Backend</label>
+              <select id="run-backend" value={backend} onChange={(e) => setBackend(e.target.value as Backend)}>
+                {BACKENDS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
+              </select>
+            </div>
+            <div className="estimate" aria-live="polite" data-testid="estimate">
+              {estimate && Object.keys(estimate.errors).length === 0
+                ? <>Parameters <strong>{formatCount(estimate.parameterCount)}</strong> · estimated memory <strong>{formatBytes(estimate.memoryBytes)}</strong></>
+                : <span className="muted">{hasErrors ? 'Fix the highlighted fields to see the estimate.' : 'Estimating…'}</span>}
+            </div>
+            {unmatchedErrors.map(([path, message]) => <div key={path} className="field-error" role="alert">{path}: {message}</div>)}
+            {formError && <div className="error-banner" role="alert">{formError}</div>}
+            <div className="button-row">
+              <button type="submit" className="primary" disabled={submitting || hasErrors || !fields}>{submitting ? 'Starting…' : 'Start run'}</button>
+              <a className="button" href="#/runs">Cancel</a>
+            </div>
+          </section>
+        </>
+      )}
+    </form>
+  );
+}
+
+function ConfigField({ field, value, error, onChange }: { field: ConfigFieldInfo; value: string; error?: string; onChange: (value: string) => void }) {
+  const id = `field-${field.path}`;
+  const changed = value !== fieldDisplayValue(field);
+  const errorId = `${id}-error`;
+  const common = { id, 'aria-invalid': error ? true : undefined, 'aria-describedby': error ? errorId : undefined } as const;
+  return (
+    <div className={`config-field ${changed ? 'changed' : ''} ${error ? 'invalid' : ''}`} data-field={field.path}>
+      <label htmlFor={id} className="field-name">{field.path.split('.')[1]}</label>
+      <div className="field-input">
+        {field.type === 'boolean' ? (
+          <input type="checkbox" {...common} checked={value === 'true'} onChange={(e) => onChange(String(e.target.checked))} />
+        ) : field.type === 'enum' ? (
+          <select {...common} value={value} onChange={(e) => onChange(e.target.value)}>
+            {field.options?.map((option) => <option key={option} value={option}>{option}</option>)}
+          </select>
+        ) : (
+          <input {...common} type="text" inputMode={field.type === 'integer' || field.type === 'number' ? 'decimal' : undefined} value={value}
+            spellCheck={false} onChange={(e) => onChange(e.target.value)} />
+        )}
+      </div>
+      <div className="field-help">
+        {field.description}
+        {changed && <span className="muted"> (default {fieldDisplayValue(field) || '""'})</span>}
+      </div>
+      {error && <div id={errorId} className="field-error" role="alert">{error}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chartPanels, splitMetricKey } from '../../renderer/runs/charts/chart-panels.ts';
+
+test('train and eval variants share a panel; panels follow the reading order', () => {
+  const panels = chartPanels(['eval/exact_accuracy', 'train/lr', 'train/lm_loss', 'train/q_halt_loss', 'eval/lm_loss', 'train/exact_accuracy', 'train/halted_count']);
+  assert.deepEqual(panels.map((p) => p.id), ['loss', 'exact_accuracy', 'lr', 'train/halted_count']);
+  assert.deepEqual(panels[0].keys, ['train/lm_loss', 'eval/lm_loss', 'train/q_halt_loss']);
+  assert.deepEqual(panels[1].keys, ['train/exact_accuracy', 'eval/exact_accuracy']);
+});
+
+test('accuracy panels do not swallow each other', () => {
+  const panels = chartPanels(['train/accuracy', 'train/exact_accuracy', 'train/q_halt_accuracy']);
+  assert.deepEqual(panels.map((p) => p.keys), [['train/accuracy'], ['train/exact_accuracy'], ['train/q_halt_accuracy']]);
+});
+
+test('metric keys split into split and name', () => {
+  assert.deepEqual(splitMetricKey('eval/steps'), { split: 'eval', name: 'steps' });
+  assert.deepEqual(splitMetricKey('lr'), { split: 'train', name: 'lr' });
+});

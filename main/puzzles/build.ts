@@ -19,6 +19,9 @@ export interface BuildSudokuOptions {
   out: string;
   minBlanks: number;
   maxBlanks: number;
+  /** Bounds on solver effort (search nodes) for generated puzzles, e.g. to keep only hard 9×9 ones. */
+  minDifficulty?: number;
+  maxDifficulty?: number;
 }
 
 /** Groups of puzzles (one example each) as an official split with a single shared identifier. */
@@ -47,7 +50,7 @@ export function buildSudokuDataset(options: BuildSudokuOptions): string {
   }
   const shape = { boxRows, boxCols };
   const config = { kind: 'sudoku' as const, boxRows, boxCols, minBlanks: options.minBlanks, maxBlanks: options.maxBlanks, source: options.source, testExamples: options.testCount, augment: options.augmentations > 0 };
-  const source = new SudokuSource(config, options.testCount, options.seed);
+  const source = new SudokuSource(config, options.testCount, options.seed, { minDifficulty: options.minDifficulty, maxDifficulty: options.maxDifficulty });
   const rng = new Rng(streamSeed(options.seed, 'sudoku-build'));
   const originals = source.isCollection
     ? source.collectionTrainPairs(options.trainCount)

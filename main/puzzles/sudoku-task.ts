@@ -36,7 +36,8 @@ export class SudokuSource {
   private readonly solutions = new Map<number, Grid>();
   private readonly rejectedRows = new Set<number>();
 
-  constructor(private readonly config: SudokuDataConfig, testCount: number, seed: number) {
+  /** `difficulty` bounds generated puzzles by solver effort (see GenerateOptions); collections ignore it. */
+  constructor(private readonly config: SudokuDataConfig, testCount: number, seed: number, private readonly difficulty: { minDifficulty?: number; maxDifficulty?: number } = {}) {
     this.shape = { boxRows: config.boxRows, boxCols: config.boxCols };
     this.heldOut = new EquivalenceSet(this.shape);
     if (config.source === 'generate') {
@@ -110,7 +111,7 @@ export class SudokuSource {
   }
 
   private generate(rng: Rng): SudokuPair {
-    return generateSudoku(this.shape, rng, { minBlanks: this.config.minBlanks, maxBlanks: this.config.maxBlanks });
+    return generateSudoku(this.shape, rng, { minBlanks: this.config.minBlanks, maxBlanks: this.config.maxBlanks, ...this.difficulty });
   }
 
   private collectionPair(row: number): SudokuPair {

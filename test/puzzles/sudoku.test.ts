@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Rng } from '../../main/common/rng.ts';
 import {
   EquivalenceSet, applyTransform, canonicalForm, conflicts, countSolutions, generateSudoku, isValidSolution, loadCollection, parseGrid,
-  randomSolvedGrid, randomTransform, solve, transformPair, type BoxShape,
+  randomSolvedGrid, randomTransform, search, solve, transformPair, type BoxShape,
 } from '../../main/puzzles/sudoku.ts';
 
 const SHAPES: [BoxShape, number, number][] = [[{ boxRows: 2, boxCols: 2 }, 6, 11], [{ boxRows: 2, boxCols: 3 }, 14, 23], [{ boxRows: 3, boxCols: 3 }, 40, 55]];
@@ -89,5 +89,19 @@ test('the equivalence set catches augmented copies of its members', () => {
     let other = generateSudoku(shape, rng, { minBlanks, maxBlanks });
     while (shape.boxRows === 2 && shape.boxCols === 2 && canonicalForm(other.puzzle, shape) === canonicalForm(pair.puzzle, shape)) other = generateSudoku(shape, rng, { minBlanks, maxBlanks });
     assert.ok(!members.has(other), `${name(shape)}: an unrelated puzzle`);
+  }
+});
+
+test('9×9 difficulty bounds keep only puzzles whose solver effort is in range', () => {
+  const shape = { boxRows: 3, boxCols: 3 };
+  const rng = new Rng(8);
+  const efforts = Array.from({ length: 15 }, () => generateSudoku(shape, rng, { minBlanks: 50, maxBlanks: 58 }).difficulty);
+  const threshold = [...efforts].sort((a, b) => a - b)[10]; // about the hardest third
+  for (let i = 0; i < 4; i++) {
+    const hard = generateSudoku(shape, rng, { minBlanks: 50, maxBlanks: 58, minDifficulty: threshold });
+    assert.ok(hard.difficulty >= threshold);
+    assert.equal(hard.difficulty, search(hard.puzzle, shape, 2).nodes);
+    const easy = generateSudoku(shape, rng, { minBlanks: 50, maxBlanks: 58, maxDifficulty: threshold });
+    assert.ok(easy.difficulty <= threshold);
   }
 });

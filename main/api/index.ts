@@ -1,0 +1,66 @@
+// The app's backend, shared by the Electron main process and browser mode (`trm serve`): opens the experiment
+// database, recovers runs orphaned by a previous crash, owns the job queue, and answers the channel map of
+// preload/contract.ts through any transport (registerHandlers). Events go to every subscriber (windows, sockets).
+import { openDatabase, type TrmDb } from '../../db/index.ts';
+import type { AppInfo, WorkbenchEvent, WorkbenchEventListener } from '../../preload/contract.ts';
+import { workspaceDir } from '../common/paths.ts';
+import { JobQueue } from '../jobs/queue.ts';
+import type { JobProcessLauncher } from '../jobs/launcher.ts';
+import { createHandlers, lazyTrainer, type ApiTrainer } from './handlers.ts';
+import type { Handlers } from './register.ts';
+
+export { registerHandlers, type Transport, type Responder } from './register.ts';
+
+/** The setting holding how many jobs run at once. */
+export const CONCURRENCY_SETTING = 'jobs.concurrency';
+
+export interface BackendOptions {
+  mode: AppInfo['mode'];
+  version: string;
+  /** Jobs at once (default: the 'jobs.concurrency' setting, else 1). */
+  concurrency?: number;
+  launch?: JobProcessLauncher;
+  trainerModule?: string;
+  trainer?: ApiTrainer;
+}
+
+export interface Backend {
+  db: TrmDb;
+  jobs: JobQueue;
+  handlers: Handlers;
+  /** Subscribes to job and training events; returns the unsubscribe function. */
+  subscribe(listener: WorkbenchEventListener): () => void;
+  /** Stops running jobs (they checkpoint), then closes the database. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function startBackend(options: BackendOptions): Backend {
+  const db = openDatabase(); // the workspace's (TRM_HOME), the same file job processes open
+  // Before any job starts: runs left 'running' by a crashed app or a killed process become 'interrupted'.
+  db.markInterruptedRuns();
+  const listeners = new Set<WorkbenchEventListener>();
+  const broadcast = (event: WorkbenchEvent) => { for (const listener of listeners) listener(event); };
+  const jobs = new JobQueue({
+    db,
+    concurrency: options.concurrency ?? db.getSetting<number>(CONCURRENCY_SETTING) ?? 1,
+    launch: options.launch,
+    trainerModule: options.trainerModule,
+    onEvent: broadcast,
+  });
+  const handlers = createHandlers({
+    db, jobs, trainer: options.trainer ?? lazyTrainer(),
+    app: { mode: options.mode, version: options.version, workspace: workspaceDir() },
+  });
+  return {
+    db, jobs, handlers,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => { listeners.delete(listener); };
+    },
+    async close(graceMs) {
+      await jobs.shutdown(graceMs);
+      listeners.clear();
+      db.close();
+    },
+  };
+}

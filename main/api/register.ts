@@ -1,0 +1,52 @@
+// The one way to answer API requests: every channel of the map in preload/contract.ts is registered through
+// `registerHandlers`, which checks the sender and validates the payload with the channel's zod schema before the
+// handler runs, and turns every outcome into an ApiResult. Malformed input gets an error reply, never a crash.
+import { ApiError, CHANNEL_NAMES, CHANNELS, type ApiErrorInfo, type ApiResult, type Channel, type Payload, type Reply } from '../../preload/contract.ts';
+import { ConfigError } from '../trm/config.ts';
+
+/** One function per channel, receiving the validated payload. */
+export type Handlers = { [C in Channel]: (payload: Payload<C>) => Reply<C> | Promise<Reply<C>> };
+
+/** Answers one request: the raw payload as received and whoever sent it. */
+export type Responder<Sender> = (payload: unknown, sender: Sender) => Promise<ApiResult<unknown>>;
+
+/** How requests arrive: Electron IPC (main/electron) or the WebSocket server (main/server). */
+export interface Transport<Sender> {
+  handle(channel: Channel, respond: Responder<Sender>): void;
+  /** True only for our own UI (Electron: the frame's URL is the app's page; WebSocket: an authenticated socket). */
+  isTrustedSender(sender: Sender): boolean;
+}
+
+export function registerHandlers<Sender>(transport: Transport<Sender>, handlers: Handlers): void {
+  for (const channel of CHANNEL_NAMES) transport.handle(channel, guard(channel, handlers, transport));
+}
+
+function guard<C extends Channel, Sender>(channel: C, handlers: Handlers, transport: Transport<Sender>): Responder<Sender> {
+  const handler = handlers[channel] as (payload: Payload<C>) => Reply<C> | Promise<Reply<C>>;
+  return async (payload, sender) => {
+    if (!transport.isTrustedSender(sender)) return failure({ code: 'forbidden', message: `${channel}: request from an untrusted sender` });
+    const parsed = CHANNELS[channel].payload.safeParse(payload);
+    if (!parsed.success) {
+      const fieldErrors = Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.') || '(payload)', issue.message]));
+      return failure({ code: 'invalid-payload', message: `${channel}: invalid payload (${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ')})`, fieldErrors });
+    }
+    try {
+      return { ok: true, value: await handler(parsed.data as Payload<C>) };
+    } catch (error) {
+      return failure(describeError(channel, error));
+    }
+  };
+}
+
+function failure(error: ApiErrorInfo): ApiResult<never> {
+  return { ok: false, error };
+}
+
+/** Maps the errors handlers and the engine throw to reply codes; unexpected ones are logged with their stack. */
+function describeError(channel: Channel, error: unknown): ApiErrorInfo {
+  if (error instanceof ApiError) return { code: error.code, message: error.message, fieldErrors: error.fieldErrors };
+  if (error instanceof ConfigError) return { code: 'config', message: error.message, fieldErrors: error.fieldErrors };
+  if (error instanceof Error && (error as { expected?: boolean }).expected) return { code: 'conflict', message: error.message };
+  console.error(`[api] ${channel} failed:`, error);
+  return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}

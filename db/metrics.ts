@@ -36,18 +36,43 @@ export interface SeriesOptions {
 const INSERT_METRIC = `
   INSERT INTO metrics (run_id, key, step, wall_time_ms, value) VALUES (?, ?, ?, ?, ?)`;
 
-// In an upsert's SET clause every column reference is the old value, so the CASEs compare against the old last_step.
-// min()/max() with a NULL (NaN) argument return NULL, hence the coalesce on both sides.
+// Merges one batch's per-key summary into the stored one. In an upsert's SET clause every column reference is the
+// old value, so the CASEs compare against the old last_step. min()/max() with a NULL (all-NaN) argument return
+// NULL, hence the coalesce on both sides.
 const UPSERT_SUMMARY = `
   INSERT INTO metric_summaries (run_id, key, last_step, last_wall_time_ms, last_value, min_value, max_value, count)
-  VALUES (@runId, @key, @step, @wallTimeMs, @value, @value, @value, 1)
+  VALUES (@runId, @key, @lastStep, @lastWallTimeMs, @lastValue, @minValue, @maxValue, @count)
   ON CONFLICT (run_id, key) DO UPDATE SET
     last_value        = CASE WHEN excluded.last_step >= last_step THEN excluded.last_value ELSE last_value END,
     last_wall_time_ms = CASE WHEN excluded.last_step >= last_step THEN excluded.last_wall_time_ms ELSE last_wall_time_ms END,
     last_step         = max(last_step, excluded.last_step),
     min_value         = min(coalesce(min_value, excluded.min_value), coalesce(excluded.min_value, min_value)),
     max_value         = max(coalesce(max_value, excluded.max_value), coalesce(excluded.max_value, max_value)),
-    count             = count + 1`;
+    count             = count + excluded.count`;
+
+/** A batch's rows of one key, summarised in memory so the summary row is written once per key, not per row. */
+interface BatchSummary {
+  lastStep: number;
+  lastWallTimeMs: number;
+  lastValue: number | null;
+  minValue: number | null;
+  maxValue: number | null;
+  count: number;
+}
+
+function addToBatchSummary(summaries: Map<string, BatchSummary>, key: string, step: number, wallTimeMs: number, value: number | null): void {
+  const summary = summaries.get(key);
+  if (!summary) {
+    summaries.set(key, { lastStep: step, lastWallTimeMs: wallTimeMs, lastValue: value, minValue: value, maxValue: value, count: 1 });
+    return;
+  }
+  if (step >= summary.lastStep) Object.assign(summary, { lastStep: step, lastWallTimeMs: wallTimeMs, lastValue: value });
+  if (value !== null) {
+    summary.minValue = summary.minValue === null ? value : Math.min(summary.minValue, value);
+    summary.maxValue = summary.maxValue === null ? value : Math.max(summary.maxValue, value);
+  }
+  summary.count++;
+}
 
 /** NaN is stored as NULL (SQLite has no NaN); read back as NaN. */
 const toStored = (value: number): number | null => (Number.isNaN(value) ? null : value);
@@ -67,12 +92,15 @@ export function appendMetrics(sqlite: Database, runId: number, rows: readonly Me
   const upsertSummary = prepared(sqlite, UPSERT_SUMMARY);
   try {
     writeTransaction(sqlite, () => {
+      const summaries = new Map<string, BatchSummary>();
       for (const row of rows) {
         checkMetricRow(runId, row);
         const value = toStored(row.value);
-        insertMetric.run(runId, row.key, row.step, Math.round(row.wallTimeMs), value);
-        upsertSummary.run({ runId, key: row.key, step: row.step, wallTimeMs: Math.round(row.wallTimeMs), value });
+        const wallTimeMs = Math.round(row.wallTimeMs);
+        insertMetric.run(runId, row.key, row.step, wallTimeMs, value);
+        addToBatchSummary(summaries, row.key, row.step, wallTimeMs, value);
       }
+      for (const [key, summary] of summaries) upsertSummary.run({ runId, key, ...summary });
     });
   } catch (error) {
     const code = (error as { code?: string }).code;

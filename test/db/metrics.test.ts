@@ -40,6 +40,18 @@ test('appendMetrics maintains last/min/max/count per key, whatever the order of 
   assert.deepEqual(db.listMetricKeys(run.id), ['eval/exact_accuracy', 'train/grad_norm', 'train/lm_loss']);
 });
 
+test('steps out of order within one batch: last is the highest step', () => {
+  const db = temporaryDatabase();
+  const run = db.createRun(sampleRun());
+  db.appendMetrics(run.id, [
+    { key: 'loss', step: 3, wallTimeMs: 30, value: 0.3 },
+    { key: 'loss', step: 1, wallTimeMs: 10, value: Number.NaN },
+    { key: 'loss', step: 2, wallTimeMs: 20, value: 0.9 },
+  ]);
+  db.appendMetrics(run.id, [{ key: 'loss', step: 0, wallTimeMs: 5, value: 0.1 }]);
+  assert.deepEqual(db.getMetricSummaries([run.id])[run.id].loss, { lastStep: 3, lastWallTimeMs: 30, lastValue: 0.3, minValue: 0.1, maxValue: 0.9, count: 4 });
+});
+
 test('a batch with a repeated (key, step) or an unknown run is rejected whole', () => {
   const db = temporaryDatabase();
   const run = db.createRun(sampleRun());

@@ -76,7 +76,7 @@ export class SudokuSource {
     return this.collection ? this.trainRows.length : Infinity;
   }
 
-  /** A random training pair, never equivalent to a test puzzle. */
+  /** A random training pair, never equivalent to a test puzzle (collections: drawn uniformly, with replacement). */
   drawTrain(rng: Rng): SudokuPair {
     for (let rejections = 0; rejections <= MAX_REJECTIONS; rejections++) {
       if (!this.collection) {

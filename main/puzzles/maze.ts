@@ -312,13 +312,26 @@ export function transformMaze(maze: Maze, t: number): Maze {
   return { rows, cols, cells };
 }
 
-/** The same key for a maze and all its rotations and mirror images: the smallest of the 8 transformed texts. */
+/** The same key for a maze and all its rotations and mirror images: the text of the smallest of its 8 transforms
+ *  (by shape, then cell by cell). Compared in place, so only the winner is ever built. */
 export function canonicalMazeKey(maze: Maze): string {
-  let best = '';
-  for (let t = 0; t < DIHEDRAL_TRANSFORMS; t++) {
-    const transformed = transformMaze(maze, t);
-    const key = `${transformed.rows}x${transformed.cols}:${String.fromCharCode(...transformed.cells)}`;
-    if (t === 0 || key < best) best = key;
+  let best = dihedralSourceIndex(maze.rows, maze.cols, 0);
+  for (let t = 1; t < DIHEDRAL_TRANSFORMS; t++) {
+    const candidate = dihedralSourceIndex(maze.rows, maze.cols, t);
+    if (compareTransforms(maze.cells, candidate, best) < 0) best = candidate;
   }
-  return best;
+  let text = `${best.rows}x${best.cols}:`;
+  for (const source of best.source) text += String.fromCharCode(maze.cells[source]);
+  return text;
+}
+
+type Transform = ReturnType<typeof dihedralSourceIndex>;
+
+function compareTransforms(cells: Uint8Array, a: Transform, b: Transform): number {
+  if (a.rows !== b.rows) return a.rows - b.rows;
+  for (let i = 0; i < a.source.length; i++) {
+    const difference = cells[a.source[i]] - cells[b.source[i]];
+    if (difference !== 0) return difference;
+  }
+  return 0;
 }

@@ -44,6 +44,11 @@ interface EvaluationRecord {
 export function addEvaluation(sqlite: Database, evaluation: NewEvaluation): number {
   const insertPuzzle = prepared(sqlite, `
     INSERT INTO evaluation_puzzles (evaluation_id, puzzle_key, correct, halt_step, detail_json) VALUES (?, ?, ?, ?, ?)`);
+  const seen = new Set<string>();
+  for (const { puzzleKey } of evaluation.perPuzzle) {
+    if (seen.has(puzzleKey)) throw new Error(`addEvaluation(run ${evaluation.runId}): puzzle "${puzzleKey}" appears twice; puzzle keys must be unique per evaluation`);
+    seen.add(puzzleKey);
+  }
   return writeTransaction(sqlite, () => {
     const correctCount = evaluation.perPuzzle.filter((puzzle) => puzzle.correct).length;
     const { lastInsertRowid } = prepared(sqlite, `

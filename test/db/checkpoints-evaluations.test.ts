@@ -59,7 +59,10 @@ test('evaluations store aggregate metrics and per-puzzle rows together', () => {
     { puzzleKey: 'a-1', correct: true, haltStep: 4, detail: null },
     { puzzleKey: 'b-2', correct: false, haltStep: 16, detail: { wrongCells: 3 } },
   ]);
-  // A failing puzzle row rolls back the whole evaluation.
-  assert.throws(() => db.addEvaluation({ runId: run.id, checkpointStep: 300, split: 'test', metrics: {}, perPuzzle: [{ puzzleKey: 'x', correct: true }, { puzzleKey: 'x', correct: false }] }));
+  assert.throws(() => db.addEvaluation({ runId: run.id, checkpointStep: 300, split: 'test', metrics: {}, perPuzzle: [{ puzzleKey: 'x', correct: true }, { puzzleKey: 'x', correct: false }] }), /puzzle "x" appears twice/);
+  // A failing puzzle row rolls back the whole evaluation (here: a detail that cannot be serialised).
+  const circular: Record<string, unknown> = {};
+  circular.self = circular;
+  assert.throws(() => db.addEvaluation({ runId: run.id, checkpointStep: 300, split: 'test', metrics: {}, perPuzzle: [{ puzzleKey: 'x', correct: true }, { puzzleKey: 'y', correct: false, detail: circular }] }), /circular/);
   assert.equal(db.listEvaluations(run.id).length, 2);
 });

@@ -1,15 +1,20 @@
 // The app's backend, shared by the Electron main process and browser mode (`trm serve`): opens the experiment
 // database, recovers runs orphaned by a previous crash, owns the job queue, and answers the channel map of
 // preload/contract.ts through any transport (registerHandlers). Events go to every subscriber (windows, sockets).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { openDatabase, type TrmDb } from '../../db/index.ts';
 import type { AppInfo, WorkbenchEvent, WorkbenchEventListener } from '../../preload/contract.ts';
-import { workspaceDir } from '../common/paths.ts';
+import { PACKAGE_ROOT, workspaceDir } from '../common/paths.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import type { JobProcessLauncher } from '../jobs/launcher.ts';
 import { createHandlers, lazyTrainer, type ApiTrainer } from './handlers.ts';
 import type { Handlers } from './register.ts';
 
 export { registerHandlers, type Transport, type Responder } from './register.ts';
+
+/** The app's version, from package.json. */
+export const APP_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 /** The setting holding how many jobs run at once. */
 export const CONCURRENCY_SETTING = 'jobs.concurrency';

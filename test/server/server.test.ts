@@ -98,7 +98,10 @@ test('a raw malformed message gets an error reply, and the connection stays usab
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
   await new Promise((resolve) => ws.on('open', resolve));
   const replies: unknown[] = [];
-  ws.on('message', (data) => replies.push(JSON.parse(String(data))));
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as object;
+    if ('id' in message) replies.push(message); // events are broadcast to every socket too
+  });
   ws.send('not json');
   ws.send(JSON.stringify({ id: 2, channel: 'no.such', payload: {} }));
   ws.send(JSON.stringify({ id: 3, channel: 'jobs.list', payload: {} }));

@@ -304,15 +304,36 @@ export type WorkbenchApi = WorkbenchRequests & {
   onEvent(listener: WorkbenchEventListener): () => void;
 };
 
-/** Builds the nested request object from one function that sends a channel's payload and returns its result. */
-export function buildRequests(send: (channel: Channel, payload: unknown) => Promise<ApiResult<unknown>>): WorkbenchRequests {
-  const api: Record<string, Record<string, (payload?: unknown) => Promise<unknown>>> = {};
+/** Builds `{ domain: { verb: fn } }` with one function per channel. */
+function byDomain<F>(makeFunction: (channel: Channel) => F): Record<string, Record<string, F>> {
+  const api: Record<string, Record<string, F>> = {};
   for (const channel of CHANNEL_NAMES) {
     const [domain, verb] = channel.split('.') as [string, string];
     api[domain] ??= {};
-    api[domain][verb] = async (payload = {}) => unwrapResult(await send(channel, payload));
+    api[domain][verb] = makeFunction(channel);
   }
-  return api as unknown as WorkbenchRequests;
+  return api;
+}
+
+/** Builds the request functions from one function that sends a channel's payload and returns its result. */
+export function buildRequests(send: (channel: Channel, payload: unknown) => Promise<ApiResult<unknown>>): WorkbenchRequests {
+  return byDomain((channel) => async (payload: unknown = {}) => unwrapResult(await send(channel, payload))) as unknown as WorkbenchRequests;
+}
+
+/** What Electron's preload exposes as `window.trm`: the same functions, returning ApiResults instead of throwing
+ *  (errors crossing contextBridge lose their class and fields); getApi() unwraps them into a WorkbenchApi. */
+export type BridgedApi = {
+  [D in DomainOf<Channel>]: { [V in VerbOf<Channel, D>]: (payload?: unknown) => Promise<ApiResult<Reply<`${D}.${V}` & Channel>>> };
+} & { onEvent(listener: WorkbenchEventListener): () => void };
+
+export function buildBridge(send: (channel: Channel, payload: unknown) => Promise<ApiResult<unknown>>): Omit<BridgedApi, 'onEvent'> {
+  return byDomain((channel) => (payload: unknown = {}) => send(channel, payload)) as unknown as Omit<BridgedApi, 'onEvent'>;
+}
+
+/** The channel a bridged function belongs to, by walking the map (used to unwrap window.trm). */
+export function bridgedFunction(bridge: BridgedApi, channel: Channel): (payload: unknown) => Promise<ApiResult<unknown>> {
+  const [domain, verb] = channel.split('.') as [string, string];
+  return (bridge as unknown as Record<string, Record<string, (payload: unknown) => Promise<ApiResult<unknown>>>>)[domain][verb];
 }
 
 /** The name preload exposes the API under: `window.trm`. */

@@ -1,7 +1,8 @@
 // Browser mode's client: the same WorkbenchApi as Electron's `window.trm`, spoken over a WebSocket to
 // `trm serve` (main/server). Browser-safe: no Node or Electron imports. `getApi()` is what the renderer calls.
 import {
-  buildRequests, EXPOSED_API_NAME,
+  bridgedFunction, buildRequests, EXPOSED_API_NAME,
+  type BridgedApi,
   type ApiResult, type Channel, type WorkbenchApi, type WorkbenchEventListener, type WsClientMessage, type WsServerMessage,
 } from './contract.ts';
 
@@ -107,12 +108,16 @@ export function serverSocketUrl(pageUrl: string): string {
 }
 
 let browserClient: WsClient | undefined;
+let electronApi: WorkbenchApi | undefined;
 
 /** The API for this page: Electron's preload bridge when present, else a WebSocket client to the serving host. */
 export function getApi(): WorkbenchApi {
   const scope = globalThis as unknown as Record<string, unknown> & { location?: { href: string }; WebSocket?: WebSocketConstructor };
-  const bridged = scope[EXPOSED_API_NAME] as WorkbenchApi | undefined;
-  if (bridged) return bridged;
+  const bridge = scope[EXPOSED_API_NAME] as BridgedApi | undefined;
+  if (bridge) {
+    electronApi ??= { ...buildRequests((channel, payload) => bridgedFunction(bridge, channel)(payload)), onEvent: (listener) => bridge.onEvent(listener) };
+    return electronApi;
+  }
   if (!scope.location || !scope.WebSocket) throw new Error('no workbench API: not in Electron and no browser WebSocket');
   browserClient ??= createWsClient(serverSocketUrl(scope.location.href), scope.WebSocket);
   return browserClient;

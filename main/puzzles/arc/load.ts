@@ -2,10 +2,14 @@
 // mapping task ids to tasks, with answers in the sibling `*solutions.json`). One bad file never stops the
 // others: every problem comes back as an ArcTaskError next to the tasks that did load.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import { dataDir } from '../../common/paths.ts';
 import type { ArcTask } from './grid.ts';
 import { validateArcTask, type ArcTaskError } from './validate.ts';
+import { taskIdOfFile } from './parse.ts';
+
+// parseTaskJson lives in parse.ts (no Node imports, shared with the renderer's puzzle editor).
+export { parseTaskJson } from './parse.ts';
 
 export interface ArcTaskSet {
   tasks: ArcTask[];
@@ -28,17 +32,6 @@ export function arcSubsetFolder(name: string): string {
   const folder = SUBSET_FOLDERS[name];
   if (!folder) throw new Error(`unknown ARC subset '${name}'; known: ${ARC_SUBSETS.join(', ')} (or '${CUSTOM_SUBSET}' with tasks: PATH)`);
   return join(dataDir(), folder);
-}
-
-/** One task from JSON text (the puzzle editor's entry point). `name` is a file name or task id. */
-export function parseTaskJson(text: string, name: string): { task?: ArcTask; errors: ArcTaskError[] } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { errors: [{ file: name, pair: '', problem: `is not valid JSON (${(error as Error).message})` }] };
-  }
-  return validateArcTask(value, name, taskIdOfFile(name));
 }
 
 /** Tasks from files, folders (searched recursively for *.json) and Kaggle bundles, in a stable order. */
@@ -85,8 +78,6 @@ export function loadTaskFile(file: string): ArcTaskSet {
   }
   return set;
 }
-
-const taskIdOfFile = (file: string): string => basename(file).replace(/\.json$/i, '');
 
 function jsonFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true })

@@ -2,11 +2,12 @@
 // main/electron/job-launcher.ts provides the same interface over utilityProcess (only main/electron imports
 // electron). Either way a crash or OOM in the job ends only that process.
 import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../common/paths.ts';
 import type { FromJobMessage, ToJobMessage } from './protocol.ts';
 
-/** The job process's entry module. */
-export const JOB_PROCESS_MODULE = fileURLToPath(new URL('./job-process.ts', import.meta.url));
+/** The job process's entry module (from the package root, so it also resolves from the bundled Electron main). */
+export const JOB_PROCESS_MODULE = join(PACKAGE_ROOT, 'main', 'jobs', 'job-process.ts');
 
 export interface JobProcess {
   readonly pid: number | undefined;

@@ -2,14 +2,15 @@
 // `concurrency` at a time (default 1: the CPU is the bottleneck), each in its own process so a crash or OOM
 // ends only that job. The queue supervises: stop = ask the job to checkpoint and exit, kill = SIGKILL, and a
 // training job that dies without finishing leaves its run 'interrupted' so it can be resumed.
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../common/paths.ts';
 import type { JobInfo, JobState, WorkbenchEvent } from '../../preload/contract.ts';
 import type { RunPatch, RunRow } from '../../db/index.ts';
 import { forkJobProcess, type JobProcess, type JobProcessLauncher } from './launcher.ts';
 import type { FromJobMessage, JobSpec } from './protocol.ts';
 
 /** The trainer module job processes load by default. */
-export const DEFAULT_TRAINER_MODULE = fileURLToPath(new URL('../train/run.ts', import.meta.url));
+export const DEFAULT_TRAINER_MODULE = join(PACKAGE_ROOT, 'main', 'train', 'run.ts');
 
 /** The database calls the queue needs (TrmDb provides them). */
 export interface JobQueueDb {

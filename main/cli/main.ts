@@ -20,6 +20,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   eval: { summary: 'evaluate a checkpoint on the held-out split', usage: 'trm eval RUN [--checkpoint latest|best|step_N] [--limit N] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.evalCommand(argv)) },
   runs: { summary: 'list runs, newest first', usage: 'trm runs [--status S] [--json]', run: (argv) => import('./commands/runs.ts').then((m) => m.runsCommand(argv)) },
   data: { summary: 'build or inspect datasets in the official TRM .npy layout', usage: 'trm data build sudoku|maze|arc … --out DIR | trm data inspect DIR [--json]', run: (argv) => import('./commands/data.ts').then((m) => m.dataCommand(argv)) },
+  'import-checkpoint': { summary: 'turn an official PyTorch checkpoint into a run', usage: 'trm import-checkpoint FILE --preset NAME [--data DIR] [--set key=value]… [--name S] [--json]', run: (argv) => import('./commands/import.ts').then((m) => m.importCommand(argv)) },
   serve: { summary: 'the workbench in a browser (127.0.0.1, token in the URL)', usage: 'trm serve [--port N]', run: (argv) => import('../server/index.ts').then((m) => m.serveCommand(argv)) },
 };
 

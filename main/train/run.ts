@@ -144,7 +144,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     if (latest) {
       const checkpoint = readCheckpoint(latest.path);
       engine.restore(checkpoint);
-      batches.setState(checkpoint.meta.sampler);
+      if (checkpoint.meta.sampler != null) batches.setState(checkpoint.meta.sampler); // imported runs have no data position
       startStep = latest.step;
     }
     db.deleteMetricsAfter(runId, startStep);

@@ -2,6 +2,7 @@
 // `npm start`: the desktop app. Builds what Electron loads (renderer via vite, main + preload bundles via esbuild)
 // and starts the `electron` package's binary (ELECTRON_OVERRIDE_DIST_PATH honoured). Where Electron cannot start
 // (no binary downloaded, missing system libraries, no display) it says so and runs browser mode instead.
+// `--build-only` just builds (used by `npm run dist`).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,6 +62,10 @@ async function main() {
   } catch (error) {
     console.error(`npm start: ${error.message}`);
     return 1;
+  }
+  if (process.argv.includes('--build-only')) { // `npm run dist` packages what this builds
+    await bundleForElectron();
+    return 0;
   }
   const electron = electronBinary();
   if (!electron.binary) return browserMode(electron.problem);

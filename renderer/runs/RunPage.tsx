@@ -235,14 +235,19 @@ function EditableText({ value, label, onSave }: { value: string; label: string; 
   );
 }
 
+/** One table per config section (model, train, data); top-level scalars (e.g. the requested backend) go in "run". */
 function ConfigTable({ config }: { config: Record<string, unknown> }) {
+  const isSection = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const sections = Object.entries(config).filter(([, value]) => isSection(value)) as [string, Record<string, unknown>][];
+  const scalars = Object.entries(config).filter(([, value]) => !isSection(value));
+  if (scalars.length > 0) sections.push(['run', Object.fromEntries(scalars)]);
   return (
     <div className="config-columns">
-      {Object.entries(config).map(([section, fields]) => (
+      {sections.map(([section, fields]) => (
         <table key={section} className="data-table compact config-table">
           <thead><tr><th colSpan={2}>{section}</th></tr></thead>
           <tbody>
-            {Object.entries((fields ?? {}) as Record<string, unknown>).map(([key, value]) => (
+            {Object.entries(fields).map(([key, value]) => (
               <tr key={key}><td>{key}</td><td className="mono">{formatConfigValue(value)}</td></tr>
             ))}
           </tbody>

@@ -18,3 +18,8 @@ test('metric keys split into split and name', () => {
   assert.deepEqual(splitMetricKey('eval/steps'), { split: 'eval', name: 'steps' });
   assert.deepEqual(splitMetricKey('lr'), { split: 'train', name: 'lr' });
 });
+
+test('per-supervision-step evaluation metrics share one panel each', () => {
+  const panels = chartPanels(['eval/exact_accuracy@1', 'eval/exact_accuracy@2', 'eval/exact_accuracy_at_halt', 'eval/halt_fraction@1', 'eval/halt_fraction@2']);
+  assert.deepEqual(panels.map((p) => [p.id, p.keys.length]), [['exact_accuracy_by_step', 3], ['halt_fraction', 2]]);
+});

@@ -64,6 +64,17 @@ async function chartPointCount(title: string): Promise<number> {
   return d ? (d.match(/[ML]/g) ?? []).length : 0;
 }
 
+/** Polls `condition` (in Node, so no DOM types are needed here) until it holds or `timeoutMs` passes. */
+async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const waitForRowCount = (count: number) => waitUntil(`the table shows ${count} rows`, async () => (await runRows().count()) === count);
+
 async function fillConfig(values: Record<string, string>): Promise<void> {
   for (const [path, value] of Object.entries(values)) await field(path).locator('input').fill(value);
 }
@@ -87,7 +98,7 @@ test('the new-run form rejects an invalid config per field and starts nothing', 
 test('a run trains live, stops, resumes and finishes', { skip, timeout: 240_000 }, async () => {
   await open('#/runs/new?preset=sudoku4-mlp');
   await field('train.maxSteps').locator('input').waitFor();
-  await fillConfig({ 'train.maxSteps': '300', 'train.evalInterval': '100', 'train.checkpointInterval': '100', 'train.evalExamples': '64', 'train.batchSize': '32' });
+  await fillConfig({ 'train.maxSteps': '120', 'train.evalInterval': '40', 'train.checkpointInterval': '40', 'train.evalExamples': '32', 'train.batchSize': '16' });
   await page.getByLabel('Name').fill('tiny sudoku');
   await page.getByLabel('Tags').fill('e2e, tiny');
   await page.locator('[data-testid="estimate"] strong').first().waitFor({ timeout: 10_000 });
@@ -97,12 +108,9 @@ test('a run trains live, stops, resumes and finishes', { skip, timeout: 240_000 
 
   await page.waitForURL(/#\/runs\/\d+$/);
   await page.locator('.run-page[data-status="running"]').waitFor({ timeout: 60_000 });
-  await page.waitForFunction(() => document.querySelectorAll('[data-chart="Loss components"] path.recharts-line-curve').length > 0, null, { timeout: 60_000 });
+  await waitUntil('the loss chart draws', async () => (await chartPointCount('Loss components')) > 1, 60_000);
   const firstCount = await chartPointCount('Loss components');
-  await page.waitForFunction((before) => {
-    const d = document.querySelector('[data-chart="Loss components"] path.recharts-line-curve')?.getAttribute('d') ?? '';
-    return (d.match(/[ML]/g) ?? []).length > before;
-  }, firstCount, { timeout: 60_000 });
+  await waitUntil('the loss chart grows', async () => (await chartPointCount('Loss components')) > firstCount, 60_000);
   assert.ok(await chartPointCount('Loss components') > firstCount, 'the loss chart grows while the run trains');
   assert.match(await page.locator('.run-summary-bar .progress-text').innerText(), /ex\/s · ETA/);
   await shot('run-live');
@@ -112,7 +120,7 @@ test('a run trains live, stops, resumes and finishes', { skip, timeout: 240_000 
   const stoppedAt = await chartPointCount('Loss components');
   await page.getByRole('button', { name: 'Resume' }).click();
   await page.locator('.run-page[data-status="finished"]').waitFor({ timeout: 180_000 });
-  await page.waitForFunction(() => document.querySelectorAll('.checkpoints tbody tr').length > 0);
+  await page.locator('.checkpoints tbody tr').first().waitFor();
   assert.ok(await chartPointCount('Loss components') >= stoppedAt);
   assert.ok(await page.locator('.checkpoints .alias-latest').count() === 1);
   assert.ok(await page.locator('[data-chart="Exact accuracy"]').count() === 1);
@@ -132,20 +140,20 @@ test('the runs table sorts, filters, hides columns and keeps the selection in th
   assert.match(page.url(), /sort=name%3Adesc/);
 
   await page.getByLabel('Filter text').fill('tiny');
-  await page.waitForFunction(() => document.querySelectorAll('.runs-table tbody tr').length === 1);
+  await waitForRowCount(1);
   await page.getByLabel('Filter text').fill('');
   await page.getByRole('button', { name: 'finished', exact: true }).click();
-  await page.waitForFunction(() => document.querySelectorAll('.runs-table tbody tr').length === 1);
+  await waitForRowCount(1);
   assert.match(await runRows().first().innerText(), /tiny sudoku/);
   await page.getByRole('button', { name: 'finished', exact: true }).click();
   await page.getByLabel('Tag filter').selectOption('other');
-  await page.waitForFunction(() => document.querySelectorAll('.runs-table tbody tr').length === 1);
+  await waitForRowCount(1);
   assert.match(await runRows().first().innerText(), /alpha queued/);
   await page.getByLabel('Tag filter').selectOption('');
   await page.getByLabel('Preset filter').selectOption('sudoku4-mlp');
-  await page.waitForFunction(() => document.querySelectorAll('.runs-table tbody tr').length === 1);
+  await waitForRowCount(1);
   await page.getByLabel('Preset filter').selectOption('');
-  await page.waitForFunction(() => document.querySelectorAll('.runs-table tbody tr').length === 2);
+  await waitForRowCount(2);
 
   // Hidden columns persist through the settings channel across a reload.
   await page.getByRole('button', { name: /Columns/ }).click();

@@ -57,7 +57,7 @@ export function MetricChart({ title, keys, series, version, zoom, onZoom }: Metr
           <ResponsiveContainer width="100%" height={180}>
             <LineChart margin={{ top: 6, right: 12, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#e6e8ec" vertical={false} />
-              <XAxis dataKey="step" type="number" domain={zoom ?? ['dataMin', 'dataMax']} allowDataOverflow tickFormatter={formatCount}
+              <XAxis dataKey="step" type="number" domain={zoom ?? ['dataMin', 'dataMax']} allowDataOverflow allowDecimals={false} tickFormatter={formatCount}
                 tick={{ fontSize: 11 }} stroke="#9aa3af" allowDuplicatedCategory={false} />
               <YAxis type="number" domain={['auto', 'auto']} tickFormatter={formatMetric} tick={{ fontSize: 11 }} width={52} stroke="#9aa3af" />
               <Tooltip isAnimationActive={false} labelFormatter={(step) => `step ${step}`}

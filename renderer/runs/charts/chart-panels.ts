@@ -11,6 +11,9 @@ const PANELS: { id: string; title: string; matches: (name: string) => boolean }[
   { id: 'loss', title: 'Loss components', matches: (name) => name.endsWith('loss') },
   { id: 'accuracy', title: 'Token accuracy', matches: (name) => name === 'accuracy' },
   { id: 'exact_accuracy', title: 'Exact accuracy', matches: (name) => name === 'exact_accuracy' },
+  // Evaluation after each supervision step k (`exact_accuracy@k`) and at the learned halt.
+  { id: 'exact_accuracy_by_step', title: 'Exact accuracy by supervision step', matches: (name) => /^exact_accuracy(@\d+|_at_halt)$/.test(name) },
+  { id: 'halt_fraction', title: 'Halted fraction by supervision step', matches: (name) => /^halt_fraction(@\d+)?$/.test(name) },
   { id: 'q_halt_accuracy', title: 'Q-halt accuracy', matches: (name) => name === 'q_halt_accuracy' },
   { id: 'steps', title: 'Mean supervision steps', matches: (name) => name === 'steps' },
   { id: 'lr', title: 'Learning rate', matches: (name) => name === 'lr' },

@@ -11,11 +11,15 @@ import * as metrics from './metrics.ts';
 import * as checkpoints from './checkpoints.ts';
 import * as evaluations from './evaluations.ts';
 import * as settings from './settings.ts';
+import * as traces from './traces.ts';
 import { isProcessAlive, markInterruptedRuns } from './recovery.ts';
+import * as tasks from './tasks.ts';
+import type { CreateTaskOptions, Draft, NewDraft, NewTask, NewTaskSet, TaskFilter, TaskListItem, TaskPatch, TaskRow, TaskSetRow } from './tasks.ts';
 import type { NewRun, RunFilter, RunPatch, RunRow, RunSummary } from './runs.ts';
 import type { MetricRow, MetricSeries, MetricSummary, SeriesOptions } from './metrics.ts';
 import type { CheckpointAlias, CheckpointRef, CheckpointRow, NewCheckpoint } from './checkpoints.ts';
 import type { EvaluationRow, NewEvaluation, PuzzleResultRow } from './evaluations.ts';
+import type { NewTrace, TraceRow } from './traces.ts';
 
 export { RUN_STATUSES } from './runs.ts';
 export type { NewRun, RunFilter, RunPatch, RunRow, RunStatus, RunSummary } from './runs.ts';
@@ -24,8 +28,11 @@ export { downsampleSeries } from './metrics.ts';
 export { CHECKPOINT_ALIASES } from './checkpoints.ts';
 export type { CheckpointAlias, CheckpointRef, CheckpointRow, NewCheckpoint } from './checkpoints.ts';
 export type { EvaluationRow, NewEvaluation, PuzzleResult, PuzzleResultRow } from './evaluations.ts';
+export type { NewTrace, TraceRow } from './traces.ts';
 export { isProcessAlive } from './recovery.ts';
 export { schemaVersion } from './migrate.ts';
+export { LibraryError, PUZZLE_KINDS } from './tasks.ts';
+export type { CreateTaskOptions, Draft, NewDraft, NewTask, NewTaskSet, PuzzleKind, TaskFilter, TaskListItem, TaskPatch, TaskRow, TaskSetRow } from './tasks.ts';
 
 /** Where the database lives unless a path is given. */
 export function defaultDatabasePath(): string {
@@ -100,6 +107,30 @@ export class TrmDb {
   addEvaluation(evaluation: NewEvaluation): number { return evaluations.addEvaluation(this.sqlite, evaluation); }
   listEvaluations(runId: number): EvaluationRow[] { return evaluations.listEvaluations(this.sqlite, runId); }
   getEvaluationPuzzles(evaluationId: number): PuzzleResultRow[] { return evaluations.getEvaluationPuzzles(this.sqlite, evaluationId); }
+
+  // Puzzle library: task sets, tasks and editor drafts (main/library parses and imports; these store)
+
+  createTaskSet(set: NewTaskSet): TaskSetRow { return tasks.createTaskSet(this.sqlite, set); }
+  getTaskSet(id: number): TaskSetRow | undefined { return tasks.getTaskSet(this.sqlite, id); }
+  listTaskSets(): TaskSetRow[] { return tasks.listTaskSets(this.sqlite); }
+  renameTaskSet(id: number, name: string): TaskSetRow { return tasks.renameTaskSet(this.sqlite, id, name); }
+  deleteTaskSet(id: number): boolean { return tasks.deleteTaskSet(this.sqlite, id); }
+  createTask(task: NewTask, options?: CreateTaskOptions): TaskRow { return tasks.createTask(this.sqlite, task, options); }
+  getTask(id: number): TaskRow | undefined { return tasks.getTask(this.sqlite, id); }
+  searchTasks(filter?: TaskFilter): TaskListItem[] { return tasks.searchTasks(this.sqlite, filter); }
+  listTaskTags(): string[] { return tasks.listTaskTags(this.sqlite); }
+  updateTask(id: number, patch: TaskPatch): TaskRow { return tasks.updateTask(this.sqlite, id, patch); }
+  deleteTask(id: number): boolean { return tasks.deleteTask(this.sqlite, id); }
+  saveDraft(draft: NewDraft): Draft { return tasks.saveDraft(this.sqlite, draft); }
+  getDraft(key: string): Draft | undefined { return tasks.getDraft(this.sqlite, key); }
+  listDrafts(): Draft[] { return tasks.listDrafts(this.sqlite); }
+  deleteDraft(key: string): boolean { return tasks.deleteDraft(this.sqlite, key); }
+
+  // Step-viewer traces (blobs are main/trace/trace-codec.ts's format)
+
+  addTrace(trace: NewTrace): number { return traces.addTrace(this.sqlite, trace); }
+  getTrace(id: number): (TraceRow & { blob: Uint8Array }) | undefined { return traces.getTrace(this.sqlite, id); }
+  listTraces(runId: number, filter?: { checkpointStep?: number; puzzleKey?: string }): TraceRow[] { return traces.listTraces(this.sqlite, runId, filter); }
 
   // Recovery and settings
 

@@ -30,7 +30,10 @@ export function createEngine(config: RunConfig): Engine {
     stepper,
     trainStep(batch) {
       const m = stepper.step(batch);
-      return { lm_loss: m.lmLoss, q_halt_loss: m.qHaltLoss, accuracy: m.accuracy, exact_accuracy: m.exactAccuracy, q_halt_accuracy: m.qHaltAccuracy, steps: m.steps, halted_count: m.haltedCount, lr: m.lr };
+      const losses = { lm_loss: m.lmLoss, q_halt_loss: m.qHaltLoss, halted_count: m.haltedCount, lr: m.lr };
+      // The accuracies are over rows that halted at this step (spec §2.5); with none there is nothing to report.
+      if (m.haltedCount === 0) return losses;
+      return { ...losses, accuracy: m.accuracy, exact_accuracy: m.exactAccuracy, q_halt_accuracy: m.qHaltAccuracy, steps: m.steps };
     },
     rollout(batch, options) {
       return withEmaWeights(model, stepper.ema, () => evaluate(model, batch, options));

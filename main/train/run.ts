@@ -158,6 +158,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     let lastProgress = 0;
     let bestExact = Math.max(-1, ...db.listCheckpoints(runId).map((c) => Number((c.metrics as Record<string, number> | null)?.['eval/exact_accuracy'] ?? -1)));
     let lastEval: Record<string, number> = {};
+    let lastTrainExact = 0;
     const flush = (step: number) => {
       if (pending.length > 0) db.appendMetrics(runId, pending.splice(0));
       db.updateRun(runId, { step });
@@ -180,6 +181,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
         trainStep: (batch) => engine!.trainStep(batch),
         onStep: (step, metrics: StepMetrics, timing) => {
           const now = Date.now();
+          if (metrics.exact_accuracy !== undefined) lastTrainExact = metrics.exact_accuracy;
           for (const [name, value] of Object.entries(metrics)) pending.push({ key: name === 'lr' ? 'train/lr' : `train/${name}`, step, wallTimeMs: now, value });
           pending.push({ key: 'train/examples_per_second', step, wallTimeMs: now, value: timing.examplesPerSecond });
           if (now - lastFlush > 1000) flush(step);
@@ -188,7 +190,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
             lastProgress = now;
             const done = step - startStep;
             const remaining = config.train.maxSteps - step;
-            emit({ type: 'progress', runId, step, totalSteps: config.train.maxSteps, examplesPerSecond: timing.examplesPerSecond, elapsedMs: timing.elapsedMs, etaMs: done > 0 ? (timing.elapsedMs / done) * remaining : null, lmLoss: metrics.lm_loss, exactAccuracy: metrics.exact_accuracy });
+            emit({ type: 'progress', runId, step, totalSteps: config.train.maxSteps, examplesPerSecond: timing.examplesPerSecond, elapsedMs: timing.elapsedMs, etaMs: done > 0 ? (timing.elapsedMs / done) * remaining : null, lmLoss: metrics.lm_loss, exactAccuracy: lastTrainExact });
           }
         },
         onEvaluate: async (step) => {

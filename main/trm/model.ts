@@ -13,20 +13,24 @@ import { swigluIntermediate, validateModelConfig, type ModelConfig } from './con
 import { PuzzleEmbeddingTable } from './optim.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Primitives
+// Primitives, with hand-written gradients. Why: on WASM (toolchain-notes) tfjs's matMul gradient uses transposed
+// matmuls (~10× slower), and every taped op copies the tensors its gradient needs (the WASM Identity kernel
+// copies data), which for this small model costs more than the maths. These ops instead *retain* the originals
+// while a gradient is being recorded (see `retainForBackward`) and use plain matmuls with explicit transposes.
 
-/** a @ b with a gradient made of plain (non-transposed) matmuls: tfjs's own matMul gradient uses transposed
- *  matmuls, which are ~10× slower on WASM (toolchain-notes). Works for 2-D and batched operands. */
-const matMul = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-  save([a, b]);
-  return {
-    value: tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [sa, sb] = saved;
-      return [tf.matMul(dy as tf.Tensor2D, swapLastTwo(sb) as tf.Tensor2D), tf.matMul(swapLastTwo(sa) as tf.Tensor2D, dy as tf.Tensor2D)];
-    },
-  };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+/** Tensors that hand-written gradients will read during the current backward pass; null when no gradient is being
+ *  recorded. Set only around `tf.engine().gradients` in TRM.forward (JS is single-threaded, forward is sync). */
+let retainedForBackward: tf.Tensor[] | null = null;
+
+function retain<T extends tf.Tensor>(t: T): T {
+  if (retainedForBackward && !(t instanceof tf.Variable)) retainedForBackward.push(tf.keep(t));
+  return t;
+}
+
+/** tf.customGrad with the loose typing it needs for ops with several inputs. */
+function customOp<Args extends tf.Tensor[]>(f: (...args: Args) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] }): (...args: Args) => tf.Tensor {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: Args) => tf.Tensor;
+}
 
 function swapLastTwo(t: tf.Tensor): tf.Tensor {
   const perm = t.shape.map((_, i) => i);
@@ -34,27 +38,88 @@ function swapLastTwo(t: tf.Tensor): tf.Tensor {
   return tf.transpose(t, perm);
 }
 
-/** x / sqrt(mean(x², axis) + eps); no gain, no bias (official `rms_norm`). */
-function rmsNorm(x: tf.Tensor, axis: number, eps: number): tf.Tensor {
-  const meanSquare = tf.mean(tf.square(x), axis, true);
-  return tf.mul(x, tf.rsqrt(tf.add(meanSquare, eps)));
+/** a @ b for 2-D or equally batched operands. */
+const matMul = customOp((a: tf.Tensor, b: tf.Tensor) => {
+  retain(a);
+  retain(b);
+  return {
+    value: tf.matMul(a as tf.Tensor3D, b as tf.Tensor3D),
+    gradFunc: (dy: tf.Tensor) => [tf.matMul(dy as tf.Tensor3D, swapLastTwo(b) as tf.Tensor3D), tf.matMul(swapLastTwo(a) as tf.Tensor3D, dy as tf.Tensor3D)],
+  };
+});
+
+/** Channel-wise linear: x [..., in] viewed as rows [N, in], times w [in, out] → [N, out]. */
+const linear = customOp((x: tf.Tensor, w: tf.Tensor) => {
+  const rows = retain(tf.reshape(x, [-1, w.shape[0]]) as tf.Tensor2D);
+  retain(w);
+  return {
+    value: tf.matMul(rows, w as tf.Tensor2D),
+    gradFunc: (dy: tf.Tensor) => [tf.reshape(tf.matMul(dy as tf.Tensor2D, tf.transpose(w) as tf.Tensor2D), x.shape), tf.matMul(tf.transpose(rows), dy as tf.Tensor2D)],
+  };
+});
+
+/** Sequence-axis linear (mlp_t): w [out, S] times x viewed as columns [S, N] → [out, N]. The sequence-major
+ *  layout makes this the official `Linear(x.transpose(1, 2))` without any transpose. */
+const sequenceLinear = customOp((w: tf.Tensor, x: tf.Tensor) => {
+  const columns = retain(tf.reshape(x, [w.shape[1]!, -1]) as tf.Tensor2D);
+  retain(w);
+  return {
+    value: tf.matMul(w as tf.Tensor2D, columns),
+    gradFunc: (dy: tf.Tensor) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(columns)), tf.reshape(tf.matMul(tf.transpose(w) as tf.Tensor2D, dy as tf.Tensor2D), x.shape)],
+  };
+});
+
+/** silu(gate) · up, the SwiGLU gating (silu(g) = g·sigmoid(g)). */
+const swigluGate = customOp((gate: tf.Tensor, up: tf.Tensor) => {
+  retain(gate);
+  retain(up);
+  return {
+    value: tf.mul(tf.mul(gate, tf.sigmoid(gate)), up),
+    gradFunc: (dy: tf.Tensor) => {
+      const sig = tf.sigmoid(gate);
+      const siluGrad = tf.mul(sig, tf.add(1, tf.mul(gate, tf.sub(1, sig)))); // d silu / d g
+      return [tf.mul(tf.mul(dy, up), siluGrad), tf.mul(dy, tf.mul(gate, sig))];
+    },
+  };
+});
+
+/** a + b (same shape) without saving anything for the gradient. */
+const add = customOp((a: tf.Tensor, b: tf.Tensor) => ({ value: tf.add(a, b), gradFunc: (dy: tf.Tensor) => [dy, dy] }));
+
+/**
+ * Post-norm residual: rmsNorm(x + delta) over `axis` of the 2-D view `view` of both, returned in x's shape.
+ * RMSNorm = v / sqrt(mean(v², axis) + eps), no gain, no bias (official `rms_norm`); its gradient is
+ * r·(dy − y·mean(dy·y, axis)) with r the inverse RMS and y the output.
+ */
+function addAndNormalise(x: tf.Tensor, delta: tf.Tensor, view: [number, number], axis: 0 | 1, eps: number): tf.Tensor {
+  return customOp((residual: tf.Tensor, update: tf.Tensor) => {
+    const sum = tf.add(tf.reshape(residual, view), tf.reshape(update, view));
+    const inverseRms = retain(tf.rsqrt(tf.add(tf.mean(tf.square(sum), axis, true), eps)));
+    const normalised = retain(tf.mul(sum, inverseRms));
+    return {
+      value: tf.reshape(normalised, residual.shape),
+      gradFunc: (dy: tf.Tensor) => {
+        const dyView = tf.reshape(dy, view);
+        const dSum = tf.mul(inverseRms, tf.sub(dyView, tf.mul(normalised, tf.mean(tf.mul(dyView, normalised), axis, true))));
+        return [tf.reshape(dSum, residual.shape), tf.reshape(dSum, update.shape)];
+      },
+    };
+  })(x, delta);
 }
 
-function silu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(x, tf.sigmoid(x));
+/** SwiGLU weights with the fused gate_up matrix already cut into its gate and up halves (once per step, not
+ *  once per application: splitting the [N, 2i] activation instead is slow on WASM). */
+interface SwiGLUWeights { gate: tf.Tensor; up: tf.Tensor; down: tf.Tensor }
+
+/** SwiGLU over the channel axis of x [..., h] → rows [N, h]: gate, up [h, i], down [i, h]. */
+function channelSwiGLU(x: tf.Tensor, w: SwiGLUWeights): tf.Tensor2D {
+  return linear(swigluGate(linear(x, w.gate), linear(x, w.up)), w.down) as tf.Tensor2D;
 }
 
-/** SwiGLU over the channel axis of rows x [N, h]: gateUp [h, 2i] (gate | up), down [i, h]. */
-function channelSwiGLU(x: tf.Tensor2D, gateUp: tf.Tensor, down: tf.Tensor): tf.Tensor2D {
-  const [gate, up] = tf.split(matMul(x, gateUp), 2, 1);
-  return matMul(tf.mul(silu(gate), up), down) as tf.Tensor2D;
-}
-
-/** SwiGLU over the sequence axis (mlp_t) of columns x [S, N]: gateUp [2i, S], down [S, i] (PyTorch layout,
- *  left-multiplied, which is the official `gate_up_proj(x.transpose(1, 2))` without any transpose). */
-function sequenceSwiGLU(x: tf.Tensor2D, gateUp: tf.Tensor, down: tf.Tensor): tf.Tensor2D {
-  const [gate, up] = tf.split(matMul(gateUp, x), 2, 0);
-  return matMul(down, tf.mul(silu(gate), up)) as tf.Tensor2D;
+/** SwiGLU over the sequence axis (mlp_t) of x viewed as columns [S, N] → [S, N]: gate, up [i, S], down [S, i]
+ *  (PyTorch layout, left-multiplied). */
+function sequenceSwiGLU(x: tf.Tensor, w: SwiGLUWeights): tf.Tensor2D {
+  return sequenceLinear(w.down, swigluGate(sequenceLinear(w.gate, x), sequenceLinear(w.up, x))) as tf.Tensor2D;
 }
 
 /** Rotary tables [S, headDim] (official `RotaryEmbedding`: cat(freqs, freqs), computed in float32). */
@@ -83,10 +148,10 @@ function applyRotary(x: tf.Tensor, cos: tf.Tensor, sin: tf.Tensor): tf.Tensor {
 interface AttentionShape { seq: number; batch: number; heads: number; headDim: number }
 
 /** Non-causal multi-head self-attention, no mask, no bias, fused qkv [D, 3D] = [q heads | k heads | v heads]. */
-function selfAttention(h: tf.Tensor2D, qkvWeight: tf.Tensor, outWeight: tf.Tensor, shape: AttentionShape,
+function selfAttention(h: tf.Tensor, qkvWeight: tf.Tensor, outWeight: tf.Tensor, shape: AttentionShape,
   rotary: { cos: tf.Tensor2D; sin: tf.Tensor2D } | null): tf.Tensor2D {
   const { seq, batch, heads, headDim } = shape;
-  const qkv = tf.reshape(matMul(h, qkvWeight), [seq, batch, 3, heads, headDim]);
+  const qkv = tf.reshape(linear(h, qkvWeight), [seq, batch, 3, heads, headDim]);
   let [q, k, v] = tf.split(tf.transpose(qkv, [2, 1, 3, 0, 4]), 3, 0).map((t) => tf.reshape(t, [batch, heads, seq, headDim]));
   if (rotary) {
     q = applyRotary(q, rotary.cos, rotary.sin);
@@ -95,7 +160,14 @@ function selfAttention(h: tf.Tensor2D, qkvWeight: tf.Tensor, outWeight: tf.Tenso
   const scores = matMul(tf.mul(q, 1 / Math.sqrt(headDim)), swapLastTwo(k)); // [B, H, S, S]
   const attended = matMul(tf.softmax(scores), v); // [B, H, S, hd]
   const merged = tf.reshape(tf.transpose(attended, [2, 0, 1, 3]), [seq * batch, heads * headDim]);
-  return matMul(merged, outWeight) as tf.Tensor2D;
+  return linear(merged, outWeight) as tf.Tensor2D;
+}
+
+/** One block's weights: token mixing (attention or sequence MLP) and the channel MLP. */
+interface LayerWeights {
+  attention: { qkv: tf.Tensor; out: tf.Tensor } | null;
+  sequenceMlp: SwiGLUWeights | null;
+  channelMlp: SwiGLUWeights;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -408,37 +480,46 @@ export class TRM {
   // --- the shared network (spec §1.5, §1.6) ---------------------------------------------------------------------
 
   /** One post-norm block on sequence-major h [S, B, D]. */
-  private block(h: tf.Tensor3D, layer: number): tf.Tensor3D {
+  private block(h: tf.Tensor3D, w: LayerWeights): tf.Tensor3D {
     const { hiddenSize: D, rmsNormEps: eps, numHeads } = this.config;
     const [S, B] = h.shape;
-    const prefix = `inner.L_level.layers.${layer}`;
-    let out: tf.Tensor;
-    if (this.config.mlpT) {
-      // Token mixing across the S positions of every (example, channel) column; the norm is over S too.
-      const columns = tf.reshape(h, [S, B * D]) as tf.Tensor2D;
-      const mixed = sequenceSwiGLU(columns, this.weight(`${prefix}.mlp_t.gate_up_proj.weight`), this.weight(`${prefix}.mlp_t.down_proj.weight`));
-      out = tf.reshape(rmsNorm(tf.add(columns, mixed), 0, eps), [S * B, D]);
-    } else {
-      const rows = tf.reshape(h, [S * B, D]) as tf.Tensor2D;
-      const attended = selfAttention(rows, this.weight(`${prefix}.self_attn.qkv_proj.weight`), this.weight(`${prefix}.self_attn.o_proj.weight`),
-        { seq: S, batch: B, heads: numHeads, headDim: D / numHeads }, this.rotary);
-      out = rmsNorm(tf.add(rows, attended), 1, eps);
-    }
-    const mlp = channelSwiGLU(out as tf.Tensor2D, this.weight(`${prefix}.mlp.gate_up_proj.weight`), this.weight(`${prefix}.mlp.down_proj.weight`));
-    return tf.reshape(rmsNorm(tf.add(out, mlp), 1, eps), [S, B, D]);
+    // Token mixing: across the S positions of every (example, channel) column with mlp_t (normalised over S too,
+    // as the official code normalises while transposed), or self-attention across positions.
+    const out = w.sequenceMlp
+      ? addAndNormalise(h, sequenceSwiGLU(h, w.sequenceMlp), [S, B * D], 0, eps)
+      : addAndNormalise(h, selfAttention(h, w.attention!.qkv, w.attention!.out, { seq: S, batch: B, heads: numHeads, headDim: D / numHeads }, this.rotary), [S * B, D], 1, eps);
+    return addAndNormalise(out, channelSwiGLU(out, w.channelMlp), [S * B, D], 1, eps) as tf.Tensor3D;
+  }
+
+  /** The blocks' weights as the forward uses them. Call inside the tidy / differentiated function that uses them. */
+  private layerWeights(): LayerWeights[] {
+    const swiglu = (prefix: string, halvesAlongRows: boolean): SwiGLUWeights => {
+      const gateUp = this.weight(`${prefix}.gate_up_proj.weight`);
+      const [gate, up] = tf.split(gateUp, 2, halvesAlongRows ? 0 : 1);
+      return { gate, up, down: this.weight(`${prefix}.down_proj.weight`) };
+    };
+    return Array.from({ length: this.config.layers }, (_, layer) => {
+      const prefix = `inner.L_level.layers.${layer}`;
+      return {
+        sequenceMlp: this.config.mlpT ? swiglu(`${prefix}.mlp_t`, true) : null,
+        attention: this.config.mlpT ? null : { qkv: this.weight(`${prefix}.self_attn.qkv_proj.weight`), out: this.weight(`${prefix}.self_attn.o_proj.weight`) },
+        channelMlp: swiglu(`${prefix}.mlp`, false),
+      };
+    });
   }
 
   /** net(h, injection) = blocks(h + injection): the one network used for both the z- and the y-update. */
-  private net(h: tf.Tensor3D, injection: tf.Tensor3D): tf.Tensor3D {
-    let out = tf.add(h, injection) as tf.Tensor3D;
-    for (let layer = 0; layer < this.config.layers; layer++) out = this.block(out, layer);
+  private net(h: tf.Tensor3D, injection: tf.Tensor3D, weights: LayerWeights[]): tf.Tensor3D {
+    let out = add(h, injection) as tf.Tensor3D;
+    for (const layer of weights) out = this.block(out, layer);
     return out;
   }
 
   /** One recursion: n ("L_cycles") latent updates z ← net(z, y + x), then the answer update y ← net(y, z). */
-  private latentRecursion(y: tf.Tensor3D, z: tf.Tensor3D, x: tf.Tensor3D): { y: tf.Tensor3D; z: tf.Tensor3D } {
-    for (let i = 0; i < this.config.lCycles; i++) z = this.net(z, tf.add(y, x) as tf.Tensor3D);
-    y = this.net(y, z);
+  private latentRecursion(y: tf.Tensor3D, z: tf.Tensor3D, x: tf.Tensor3D, weights: LayerWeights[]): { y: tf.Tensor3D; z: tf.Tensor3D } {
+    const questionAndAnswer = add(y, x) as tf.Tensor3D;
+    for (let i = 0; i < this.config.lCycles; i++) z = this.net(z, questionAndAnswer, weights);
+    y = this.net(y, z, weights);
     return { y, z };
   }
 
@@ -473,9 +554,10 @@ export class TRM {
       if (!options.withGrad) {
         return tidyObject(() => {
           const x = this.embed(tokenOneHot, puzzleRows, batch);
+          const weights = this.layerWeights();
           let y = toSequenceMajor(carry.y);
           let z = toSequenceMajor(carry.z);
-          for (let t = 0; t < this.config.hCycles; t++) ({ y, z } = this.latentRecursion(y, z, x));
+          for (let t = 0; t < this.config.hCycles; t++) ({ y, z } = this.latentRecursion(y, z, x, weights));
           return this.output(y, z);
         });
       }
@@ -483,23 +565,34 @@ export class TRM {
       // first T−1 recursions.
       const start = tidyObject(() => {
         const x = this.embed(tokenOneHot, puzzleRows, batch);
+        const weights = this.layerWeights();
         let y = toSequenceMajor(carry.y);
         let z = toSequenceMajor(carry.z);
-        for (let t = 0; t < this.config.hCycles - 1; t++) ({ y, z } = this.latentRecursion(y, z, x));
+        for (let t = 0; t < this.config.hCycles - 1; t++) ({ y, z } = this.latentRecursion(y, z, x, weights));
         return { y, z };
       });
       const keys = [...this.trainable.keys()];
       const differentiated: tf.Tensor[] = keys.map((k) => this.trainable.get(k)!);
       if (puzzleRows) differentiated.push(puzzleRows);
       let output: StepOutput | undefined;
-      const { value, grads } = tf.engine().gradients(() => {
-        const x = this.embed(tokenOneHot, puzzleRows, batch);
-        const { y, z } = this.latentRecursion(start.y, start.z, x);
-        output = this.output(y, z);
-        for (const t of Object.values(output)) tf.keep(t);
-        return options.objective(output);
-      }, differentiated, undefined, true);
-      tf.dispose([start.y, start.z]);
+      const retained: tf.Tensor[] = [];
+      retainedForBackward = retained;
+      let value: tf.Tensor;
+      let grads: (tf.Tensor | null)[];
+      try {
+        ({ value, grads } = tf.engine().gradients(() => {
+          const x = this.embed(tokenOneHot, puzzleRows, batch);
+          const { y, z } = this.latentRecursion(start.y, start.z, x, this.layerWeights());
+          output = this.output(y, z);
+          for (const t of Object.values(output)) tf.keep(t);
+          return options.objective(output);
+        }, differentiated, undefined, true));
+      } finally {
+        retainedForBackward = null;
+        const keep = new Set<tf.Tensor>([...(output ? Object.values(output) : []), ...(puzzleRows ? [puzzleRows] : [])]);
+        tf.dispose(retained.filter((t) => !keep.has(t)));
+        tf.dispose([start.y, start.z]);
+      }
       const gradByKey = new Map<string, tf.Tensor>();
       keys.forEach((key, i) => gradByKey.set(key, grads[i] ?? tf.zerosLike(this.trainable.get(key)!)));
       const puzzleRowGrads = puzzleRows ? ((grads[keys.length] ?? tf.zerosLike(puzzleRows)) as tf.Tensor2D) : null;
@@ -527,7 +620,7 @@ export class TRM {
   applyNet(h: tf.Tensor3D, injection: tf.Tensor3D, layers = this.config.layers): tf.Tensor3D {
     return tf.tidy(() => {
       let out = tf.add(toSequenceMajor(h), toSequenceMajor(injection)) as tf.Tensor3D;
-      for (let layer = 0; layer < layers; layer++) out = this.block(out, layer);
+      for (const layer of this.layerWeights().slice(0, layers)) out = this.block(out, layer);
       return toBatchMajor(out);
     });
   }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { DataConfig } from '../../trm/config.ts';
 import { HierarchySampler, evalBatches, exampleCount } from '../hierarchy.ts';
 import { registerTask, type TaskData } from '../task-data.ts';
-import { composeArc, type ArcDataset, type ArcSubset } from './compose.ts';
+import { composeArc, identifierTableProblem, maxArcIdentifiers, type ArcDataset, type ArcSubset } from './compose.ts';
 import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
 import { arcSubsetFolder, CUSTOM_SUBSET, loadTaskSet, parseTaskPaths } from './load.ts';
 import type { ArcTaskError } from './validate.ts';
@@ -39,6 +39,14 @@ export function loadArcSubsets(config: Pick<ArcDataConfig, 'subsets' | 'testSet'
   }
   if (subsets.every((s) => s.tasks.length === 0)) throw new Error(`no ARC tasks could be loaded from ${names.join(', ')}${errors.length > 0 ? ` (${errors.length} file problem(s))` : ''}`);
   return { subsets, errors };
+}
+
+/** For the CLI/app before a run: a refusal message when this config's puzzle-embedding table could exceed
+ *  `limitBytes` (upper bound: every task gets all its augmentations), else null. Loads the tasks, not composes. */
+export function arcIdentifierTableProblem(config: ArcDataConfig, puzzleEmbDim: number, limitBytes: number): string | null {
+  const { subsets } = loadArcSubsets(config);
+  const taskCount = new Set(subsets.flatMap((s) => s.tasks.map((t) => t.id))).size;
+  return identifierTableProblem(maxArcIdentifiers(taskCount, config.augmentations), puzzleEmbDim, limitBytes);
 }
 
 export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {

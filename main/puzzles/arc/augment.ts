@@ -2,7 +2,7 @@
 // keeps 0 (black) fixed, followed by one of the 8 dihedral transforms, applied to every grid of the task.
 // The version's name `<task_id>|||t<tid>|||<10-digit colour map>` is enough to invert it at evaluation time.
 import type { Rng } from '../../common/rng.ts';
-import { gridCols, gridHash, gridRows, type ArcTask, type Grid } from './grid.ts';
+import { ARC_MAX_SIDE, gridCols, gridRows, hashCells, type ArcTask, type Grid } from './grid.ts';
 
 /** 0 identity, 1–3 rot90×k counter-clockwise, 4 flip left-right, 5 flip up-down, 6 transpose, 7 anti-transpose. */
 export type DihedralId = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
@@ -44,51 +44,82 @@ export function parseVersionName(name: string): ArcVersion {
 
 /** Official `dihedral_transform` (numpy rot90 / fliplr / flipud / .T semantics). */
 export function dihedral(grid: Grid, id: DihedralId): Grid {
-  const rows = gridRows(grid);
-  const cols = gridCols(grid);
-  const swapsSides = id === 1 || id === 3 || id === 6 || id === 7;
-  const outRows = swapsSides ? cols : rows;
-  const outCols = swapsSides ? rows : cols;
-  const source = sourceCell(id, rows, cols);
-  return Array.from({ length: outRows }, (_, i) => Array.from({ length: outCols }, (_, j) => {
-    const [r, c] = source(i, j);
-    return grid[r][c];
-  }));
+  return mapGrid(grid, id, IDENTITY_COLOURS);
 }
-
-/** For output cell (i, j) of transform `id` on a rows×cols grid, the input cell it comes from. */
-function sourceCell(id: DihedralId, rows: number, cols: number): (i: number, j: number) => [number, number] {
-  switch (id) {
-    case 0: return (i, j) => [i, j];
-    case 1: return (i, j) => [j, cols - 1 - i];
-    case 2: return (i, j) => [rows - 1 - i, cols - 1 - j];
-    case 3: return (i, j) => [rows - 1 - j, i];
-    case 4: return (i, j) => [i, cols - 1 - j];
-    case 5: return (i, j) => [rows - 1 - i, j];
-    case 6: return (i, j) => [j, i];
-    case 7: return (i, j) => [rows - 1 - j, cols - 1 - i];
-  }
-}
-
-const mapColours = (grid: Grid, colours: number[]): Grid => grid.map((row) => row.map((cell) => colours[cell]));
 
 /** Colours first, then the dihedral transform (official order). */
 export function transformGrid(grid: Grid, version: ArcVersion): Grid {
-  return dihedral(mapColours(grid, version.colours), version.dihedralId);
+  return mapGrid(grid, version.dihedralId, version.colours);
 }
 
 /** Exact inverse of transformGrid: inverse dihedral, then inverse colour map. */
 export function inverseTransformGrid(grid: Grid, version: ArcVersion): Grid {
   const inverseColours: number[] = [];
   version.colours.forEach((to, from) => { inverseColours[to] = from; });
-  return mapColours(dihedral(grid, DIHEDRAL_INVERSE[version.dihedralId]), inverseColours);
+  return mapGrid(grid, DIHEDRAL_INVERSE[version.dihedralId], inverseColours);
+}
+
+/** Recolours and transforms; colour mapping commutes with moving cells, so the order does not matter here. */
+function mapGrid(grid: Grid, id: DihedralId, colours: number[]): Grid {
+  const rows = gridRows(grid);
+  const cols = gridCols(grid);
+  const { outRows, outCols, source } = dihedralIndices(id, rows, cols);
+  const flat = grid.flat();
+  return Array.from({ length: outRows }, (_, i) => Array.from({ length: outCols }, (_, j) => colours[flat[source[i * outCols + j]]]));
+}
+
+/** For transform `id` of a rows×cols grid: the output shape and, per output cell (row-major), the input cell
+ *  it comes from (row-major). Cached: there are at most 8 × 30 × 30 of them. */
+function dihedralIndices(id: DihedralId, rows: number, cols: number): { outRows: number; outCols: number; source: Int32Array } {
+  const key = (id * 31 + rows) * 31 + cols;
+  const cached = indexCache.get(key);
+  if (cached) return cached;
+  const swapsSides = id === 1 || id === 3 || id === 6 || id === 7;
+  const outRows = swapsSides ? cols : rows;
+  const outCols = swapsSides ? rows : cols;
+  const source = new Int32Array(outRows * outCols);
+  for (let i = 0; i < outRows; i++) {
+    for (let j = 0; j < outCols; j++) {
+      const [r, c] = sourceCell(id, rows, cols, i, j);
+      source[i * outCols + j] = r * cols + c;
+    }
+  }
+  const entry = { outRows, outCols, source };
+  indexCache.set(key, entry);
+  return entry;
+}
+const indexCache = new Map<number, { outRows: number; outCols: number; source: Int32Array }>();
+
+/** For output cell (i, j) of transform `id` on a rows×cols grid, the input cell it comes from. */
+function sourceCell(id: DihedralId, rows: number, cols: number, i: number, j: number): [number, number] {
+  switch (id) {
+    case 0: return [i, j];
+    case 1: return [j, cols - 1 - i];
+    case 2: return [rows - 1 - i, cols - 1 - j];
+    case 3: return [rows - 1 - j, i];
+    case 4: return [i, cols - 1 - j];
+    case 5: return [rows - 1 - i, j];
+    case 6: return [j, i];
+    case 7: return [rows - 1 - j, cols - 1 - i];
+  }
 }
 
 /** Official `puzzle_hash`: the sorted set of (input, output) grid hashes over every pair of the task. */
 export function puzzleHash(task: ArcTask, version: ArcVersion): string {
-  const pairs = [...task.train, ...task.test].map((pair) =>
-    `${gridHash(transformGrid(pair.input, version))}|${pair.output ? gridHash(transformGrid(pair.output, version)) : ''}`);
-  return pairs.sort().join('|');
+  return versionHasher(task)(version);
+}
+
+/** puzzleHash for many versions of one task: grids are flattened once and hashed without building them. */
+function versionHasher(task: ArcTask): (version: ArcVersion) => string {
+  const flatten = (grid: Grid) => ({ rows: gridRows(grid), cols: gridCols(grid), cells: Uint8Array.from(grid.flat()) });
+  const pairs = [...task.train, ...task.test].map((pair) => ({ input: flatten(pair.input), output: pair.output ? flatten(pair.output) : undefined }));
+  const buffer = new Uint8Array(ARC_MAX_SIDE * ARC_MAX_SIDE);
+  const hashOf = (grid: { rows: number; cols: number; cells: Uint8Array }, version: ArcVersion): string => {
+    const { outRows, outCols, source } = dihedralIndices(version.dihedralId, grid.rows, grid.cols);
+    for (let k = 0; k < source.length; k++) buffer[k] = version.colours[grid.cells[source[k]]];
+    return hashCells(outRows, outCols, buffer);
+  };
+  return (version) => pairs.map((pair) => `${hashOf(pair.input, version)}|${pair.output ? hashOf(pair.output, version) : ''}`).sort().join('|');
 }
 
 /**
@@ -99,12 +130,13 @@ export function puzzleHash(task: ArcTask, version: ArcVersion): string {
 export function augmentVersions(task: ArcTask, count: number, rng: Rng): ArcVersion[] {
   const versions = [originalVersion(task.id)];
   if (count <= 0) return versions;
-  const seen = new Set([puzzleHash(task, versions[0])]);
+  const hashOf = versionHasher(task);
+  const seen = new Set([hashOf(versions[0])]);
   for (let trial = 0; trial < 5 * count && versions.length < count + 1; trial++) {
     const dihedralId = rng.int(0, 7) as DihedralId;
     const colours = [0, ...rng.shuffle([1, 2, 3, 4, 5, 6, 7, 8, 9])];
     const version = makeVersion(task.id, dihedralId, colours);
-    const hash = puzzleHash(task, version);
+    const hash = hashOf(version);
     if (seen.has(hash)) continue;
     seen.add(hash);
     versions.push(version);

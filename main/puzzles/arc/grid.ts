@@ -31,14 +31,21 @@ export const gridCols = (grid: Grid): number => (grid.length > 0 ? grid[0].lengt
 /** A 64-bit-strength hash (two independent 32-bit lanes) of shape and cells, as 16 hex digits.
  *  Used to dedupe augmented versions and to group identical predicted grids when voting. */
 export function gridHash(grid: Grid): string {
-  let h1 = 0xdeadbeef ^ gridRows(grid);
-  let h2 = 0x41c6ce57 ^ gridCols(grid);
-  const mix = (value: number): void => {
+  return hashCells(gridRows(grid), gridCols(grid), grid.flat());
+}
+
+/** gridHash of a rows×cols grid given as row-major cells (the augmentation hot path uses it directly). */
+export function hashCells(rows: number, cols: number, cells: ArrayLike<number>): string {
+  let h1 = 0xdeadbeef ^ rows;
+  let h2 = 0x41c6ce57 ^ cols;
+  const shape = rows * 64 + cols;
+  h1 = Math.imul(h1 ^ shape, 2654435761);
+  h2 = Math.imul(h2 ^ shape, 1597334677);
+  for (let i = 0; i < rows * cols; i++) {
+    const value = cells[i] + 1;
     h1 = Math.imul(h1 ^ value, 2654435761);
     h2 = Math.imul(h2 ^ value, 1597334677);
-  };
-  mix(gridRows(grid) * 64 + gridCols(grid));
-  for (const row of grid) for (const cell of row) mix(cell + 1);
+  }
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');

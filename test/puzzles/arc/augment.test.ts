@@ -4,7 +4,7 @@ import { Rng } from '../../../main/common/rng.ts';
 import {
   augmentVersions, dihedral, inverseTransformGrid, makeVersion, parseVersionName, puzzleHash, transformGrid, type DihedralId,
 } from '../../../main/puzzles/arc/augment.ts';
-import type { ArcTask, Grid } from '../../../main/puzzles/arc/grid.ts';
+import { gridHash, type ArcTask, type Grid } from '../../../main/puzzles/arc/grid.ts';
 
 const randomGrid = (rng: Rng): Grid => {
   const rows = rng.int(1, 30);
@@ -61,6 +61,10 @@ test('augmentVersions: the original first, distinct puzzles only, deterministic 
   assert.equal(versions.length, 51);
   assert.equal(versions[0].name, 'rich');
   assert.equal(new Set(versions.map((v) => puzzleHash(rich, v))).size, 51);
+  // The fast hash equals the definition: sorted (input, output) hashes of the transformed grids.
+  const slow = (v: (typeof versions)[number]) => [...rich.train, ...rich.test]
+    .map((p) => `${gridHash(transformGrid(p.input, v))}|${gridHash(transformGrid(p.output!, v))}`).sort().join('|');
+  for (const v of versions) assert.equal(puzzleHash(rich, v), slow(v));
   assert.deepEqual(augmentVersions(rich, 50, new Rng(1)).map((v) => v.name), versions.map((v) => v.name));
 
   // One colour on 1×1 grids: only the 9 images of that colour are distinct puzzles (dihedral changes nothing).

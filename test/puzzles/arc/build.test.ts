@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTaskData } from '../../../main/puzzles/index.ts';
 import { readOfficialDataset } from '../../../main/puzzles/official-format.ts';
-import type { ArcTaskData } from '../../../main/puzzles/arc/arc-task.ts';
+import { arcIdentifierTableProblem, type ArcTaskData } from '../../../main/puzzles/arc/arc-task.ts';
 import { buildArcDataset, openOfficialArcVoting } from '../../../main/puzzles/arc/build.ts';
 import type { ArcTask } from '../../../main/puzzles/arc/grid.ts';
 import type { ArcPrediction } from '../../../main/puzzles/arc/voting.ts';
@@ -93,4 +93,11 @@ test('ARC TaskData: vocabulary, sizes, resumable training stream, padded keyed t
   const result = arc.vote(perfectPredictions(batches));
   assert.equal(result.passAt[2], 1);
   assert.match(arc.render(batches[0].inputs.subarray(0, 16)), /\d/);
+});
+
+test('the pre-run memory check refuses a config whose identifier table is above the limit', () => {
+  const config = { kind: 'arc' as const, subsets: [], testSet: 'custom', tasks: taskFolder(), augmentations: 1000, canvas: 0, translate: true };
+  // 3 tasks × 1001 versions + blank = 3004 identifiers × 64 × 4 bytes ≈ 0.73 MiB.
+  assert.equal(arcIdentifierTableProblem(config, 64, 2 ** 20), null);
+  assert.match(arcIdentifierTableProblem(config, 512, 2 ** 20)!, /3,004 identifiers × 512/);
 });

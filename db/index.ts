@@ -14,6 +14,8 @@ import * as settings from './settings.ts';
 import * as traces from './traces.ts';
 import { isProcessAlive, markInterruptedRuns } from './recovery.ts';
 import * as tasks from './tasks.ts';
+import * as views from './views.ts';
+import type { SavedViewRow } from './views.ts';
 import type { CreateTaskOptions, Draft, NewDraft, NewTask, NewTaskSet, TaskFilter, TaskListItem, TaskPatch, TaskRow, TaskSetRow } from './tasks.ts';
 import type { NewRun, RunFilter, RunPatch, RunRow, RunSummary } from './runs.ts';
 import type { MetricRow, MetricSeries, MetricSummary, SeriesOptions } from './metrics.ts';
@@ -29,6 +31,7 @@ export { CHECKPOINT_ALIASES } from './checkpoints.ts';
 export type { CheckpointAlias, CheckpointRef, CheckpointRow, NewCheckpoint } from './checkpoints.ts';
 export type { EvaluationRow, NewEvaluation, PuzzleResult, PuzzleResultRow } from './evaluations.ts';
 export type { NewTrace, TraceRow } from './traces.ts';
+export type { SavedViewRow } from './views.ts';
 export { isProcessAlive } from './recovery.ts';
 export { schemaVersion } from './migrate.ts';
 export { LibraryError, PUZZLE_KINDS } from './tasks.ts';
@@ -131,6 +134,13 @@ export class TrmDb {
   addTrace(trace: NewTrace): number { return traces.addTrace(this.sqlite, trace); }
   getTrace(id: number): (TraceRow & { blob: Uint8Array }) | undefined { return traces.getTrace(this.sqlite, id); }
   listTraces(runId: number, filter?: { checkpointStep?: number; puzzleKey?: string }): TraceRow[] { return traces.listTraces(this.sqlite, runId, filter); }
+
+  // Saved comparison views (the state's shape belongs to the compare page and the API contract)
+
+  listViews<State = unknown>(): SavedViewRow<State>[] { return views.listViews<State>(this.sqlite); }
+  getView<State = unknown>(id: number): SavedViewRow<State> | undefined { return views.getView<State>(this.sqlite, id); }
+  saveView<State>(name: string, state: State): SavedViewRow<State> { return views.saveView(this.sqlite, name, state); }
+  deleteView(id: number): boolean { return views.deleteView(this.sqlite, id); }
 
   // Recovery and settings
 

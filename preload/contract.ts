@@ -141,6 +141,36 @@ export interface AppInfo {
   workspace: string;
 }
 
+// Compare view: saved views and the facts its summary matrix needs beyond the runs list.
+
+export const COMPARE_X_AXES = ['step', 'relative', 'wall'] as const;
+export type CompareXAxis = (typeof COMPARE_X_AXES)[number];
+export const PUZZLE_FILTER_KINDS = ['all', 'solved-by-a-not-b', 'solved-by-none', 'solved-by-all'] as const;
+
+/** What a saved comparison view restores (renderer/compare). */
+export interface CompareViewState {
+  runIds: number[];
+  /** Metric keys whose charts are hidden. */
+  hiddenCharts: string[];
+  /** TensorBoard smoothing weight, 0 (raw) to 0.999. */
+  smoothing: number;
+  xAxis: CompareXAxis;
+  logScale: boolean;
+  baselineRunId: number | null;
+  /** The config path that varies inside a group (runs agreeing on every other differing path are one group). */
+  groupBy: string | null;
+  showAllConfig: boolean;
+  puzzleFilter: { kind: (typeof PUZZLE_FILTER_KINDS)[number]; a?: number; b?: number };
+}
+
+export interface SavedViewInfo {
+  id: number;
+  name: string;
+  state: CompareViewState;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** JSON values, for settings. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -235,6 +265,29 @@ export const CHANNELS = {
   'settings.get': { payload: z.strictObject({ key: shortText.min(1) }), reply: reply<JsonValue | null>() },
   'settings.set': { payload: z.strictObject({ key: shortText.min(1), value: z.json() }), reply: reply<null>() },
   'app.info': { payload: NO_PAYLOAD, reply: reply<AppInfo>() },
+  // Compare view (renderer/compare): saved views, and parameter counts for the summary matrix.
+  'views.list': { payload: NO_PAYLOAD, reply: reply<SavedViewInfo[]>() },
+  /** Saving under an existing name replaces that view's state. */
+  'views.save': {
+    payload: z.strictObject({
+      name: shortText.min(1),
+      state: z.strictObject({
+        runIds: z.array(runId).max(200),
+        hiddenCharts: z.array(shortText).max(1000),
+        smoothing: z.number().min(0).max(0.999),
+        xAxis: z.enum(COMPARE_X_AXES),
+        logScale: z.boolean(),
+        baselineRunId: runId.nullable(),
+        groupBy: shortText.nullable(),
+        showAllConfig: z.boolean(),
+        puzzleFilter: z.strictObject({ kind: z.enum(PUZZLE_FILTER_KINDS), a: runId.optional(), b: runId.optional() }),
+      }),
+    }),
+    reply: reply<SavedViewInfo>(),
+  },
+  'views.delete': { payload: z.strictObject({ viewId: z.number().int().positive() }), reply: reply<{ deleted: boolean }>() },
+  /** Trainable parameters of each run's model (from its config; null when the config cannot be read). */
+  'views.parameterCounts': { payload: z.strictObject({ runIds: z.array(runId).max(200) }), reply: reply<Record<number, number | null>>() },
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

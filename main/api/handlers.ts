@@ -1,7 +1,7 @@
 // What each API channel does, on top of the database, the job queue and the trainer. Payloads arrive already
 // validated (register.ts); handlers throw ApiError to choose the error reply.
 import { rmSync } from 'node:fs';
-import { ApiError, type AppInfo, type JsonValue, type RunSummaryInfo } from '../../preload/contract.ts';
+import { ApiError, type AppInfo, type CompareViewState, type JsonValue, type RunSummaryInfo } from '../../preload/contract.ts';
 import type { CheckpointRef, TrmDb } from '../../db/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { describeConfigFields } from '../trm/config.ts';
@@ -115,5 +115,19 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
       return null;
     },
     'app.info': () => ({ ...app, backend: db.getSetting<string>(BACKEND_SETTING) ?? 'auto' }),
+    'views.list': () => db.listViews<CompareViewState>(),
+    'views.save': ({ name, state }) => db.saveView(name, state),
+    'views.delete': ({ viewId }) => ({ deleted: db.deleteView(viewId) }),
+    'views.parameterCounts': async ({ runIds }) => {
+      const { TRM } = await import('../trm/model.ts'); // loads TensorFlow.js: only when a comparison asks
+      return Object.fromEntries(runIds.map((id) => {
+        const model = (db.getRun(id)?.config as { model?: Parameters<typeof TRM.countParameters>[0] } | undefined)?.model;
+        try {
+          return [id, model ? TRM.countParameters(model) : null];
+        } catch {
+          return [id, null];
+        }
+      }));
+    },
   };
 }

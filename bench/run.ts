@@ -1,7 +1,8 @@
-// `npm run bench [-- --only speed|learn] [--presets a,b] [--minutes-scale x]`: benchmark figures as JSON on stdout
+// `npm run bench [-- --only speed|learn|trace] [--presets a,b] [--minutes-scale x]`: benchmark figures as JSON on stdout
 // (progress on stderr). Not a test: it asserts nothing, it measures.
 //   speed: ms per optimizer step and examples·supervision-steps per second per CPU preset, backend, parameters.
 //   learn: exact accuracy on freshly generated held-out puzzles against wall time, in a throwaway workspace.
+//   trace: step-viewer latency, one sudoku6-mlp puzzle through all N_sup steps with and without inner updates.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { resolveConfig } from '../main/train/run.ts';
 import { createEngine } from '../main/train/engine.ts';
 import { TRM } from '../main/trm/model.ts';
 import { PRESETS } from '../main/trm/presets.ts';
+import { trace } from '../main/trace/trace.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -87,6 +89,32 @@ async function learn(preset: string, minutes: number, evalInterval: number) {
   }
 }
 
+/** Milliseconds for a full trace of one held-out puzzle (untrained weights: the cost does not depend on them),
+ *  median of 9 after 3 warm-up traces. The step viewer's budget is 300 ms with inner updates. */
+async function traceLatency(preset = 'sudoku6-mlp') {
+  const backend = await selectBackend();
+  const { config, data } = resolveConfig(preset, { 'data.testExamples': '1' });
+  const engine = createEngine(config);
+  const batch = [...data.testBatches(1, 1)][0];
+  const input = { inputs: batch.inputs, labels: batch.labels, puzzleIdentifier: batch.puzzleIdentifiers[0] };
+  const result: Record<string, unknown> = { preset, backend: backend.name, steps: config.model.haltMaxSteps, T: config.model.hCycles, n: config.model.lCycles };
+  for (const innerSteps of [false, true]) {
+    for (let i = 0; i < 3; i++) trace(engine, input, { innerSteps });
+    const times: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const t0 = performance.now();
+      trace(engine, input, { innerSteps });
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    result[innerSteps ? 'withInnerMsMedian' : 'msMedian'] = round(times[4]);
+    result[innerSteps ? 'withInnerMsMin' : 'msMin'] = round(times[0]);
+  }
+  log(`trace ${preset}: ${result.msMedian} ms, with inner updates ${result.withInnerMsMedian} ms (median of 9)`);
+  engine.dispose();
+  return result;
+}
+
 function round(x: number): number {
   return Math.round(x * 100) / 100;
 }
@@ -95,6 +123,7 @@ const presetList = flag('presets')?.split(',') ?? PRESETS.filter((p) => p.scale 
 const output: Record<string, unknown> = { date: new Date().toISOString(), node: process.version, cores: (await import('node:os')).cpus().length };
 output.parameterCounts = Object.fromEntries(PRESETS.map((p) => [p.name, TRM.countParameters(p.config.model)]));
 if (!only || only === 'speed') output.speed = await speed(presetList);
+if (!only || only === 'trace') output.traceLatency = await traceLatency();
 if (!only || only === 'learn') {
   output.learning = [
     await learn('sudoku4-mlp', 5 * minutesScale, 100),

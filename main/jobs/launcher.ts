@@ -29,9 +29,11 @@ export const forkJobProcess: JobProcessLauncher = ({ env }) => {
     serialization: 'advanced', // structured clone: NaN metrics survive
   });
   let exited = false;
+  // A job that is ending closes its channel; a message racing that (EPIPE) is moot, since onExit reports the end.
+  child.on('error', () => {});
   return {
     get pid() { return child.pid; },
-    send(message) { if (!exited && child.connected) child.send(message); },
+    send(message) { if (!exited && child.connected) child.send(message, () => {}); },
     kill() { if (!exited) child.kill('SIGKILL'); },
     onMessage(listener) { child.on('message', (message) => listener(message as FromJobMessage)); },
     onExit(listener) {

@@ -27,9 +27,11 @@ function retain<T extends tf.Tensor>(t: T): T {
   return t;
 }
 
-/** tf.customGrad with the loose typing it needs for ops with several inputs. */
+/** An op with a hand-written gradient (tf.customGrad), run as a plain function when no gradient is being
+ *  recorded: the custom-gradient machinery costs a few scopes per call, which adds up over ~500 ops a step. */
 function customOp<Args extends tf.Tensor[]>(f: (...args: Args) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] }): (...args: Args) => tf.Tensor {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: Args) => tf.Tensor;
+  const withGradient = tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: Args) => tf.Tensor;
+  return (...args: Args) => (retainedForBackward ? withGradient(...args) : f(...args).value);
 }
 
 function swapLastTwo(t: tf.Tensor): tf.Tensor {

@@ -171,6 +171,75 @@ export interface SavedViewInfo {
   updatedAt: number;
 }
 
+// Puzzle library and editor (renderer/library, renderer/editor; main/api/library-handlers.ts).
+
+export type PuzzleKind = 'arc' | 'sudoku' | 'maze';
+export const PUZZLE_KIND_VALUES = ['arc', 'sudoku', 'maze'] as const;
+
+export interface TaskSetInfo {
+  id: number;
+  name: string;
+  kind: PuzzleKind;
+  /** Shared benchmark sets: browse and copy from, never edit. */
+  readOnly: boolean;
+  source: string | null;
+  taskCount: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TaskItemInfo {
+  id: number;
+  setId: number;
+  name: string;
+  kind: PuzzleKind;
+  tags: string[];
+  /** ARC: { train, test, sizes, sameSize } (main/library summarizeArcTask). */
+  summary: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+  /** ARC: the first train pair, for a thumbnail; Sudoku/maze: the rows of text. Only when asked for. */
+  thumbnail?: { input: number[][]; output?: number[][] } | { text: string };
+}
+
+export interface TaskInfo extends TaskItemInfo {
+  /** ARC task JSON, or Sudoku/maze rows as text, exactly as stored. */
+  content: string;
+}
+
+/** A problem with an imported file, naming the file (and the pair) and what is wrong. */
+export interface ImportProblem {
+  file: string;
+  pair: string;
+  problem: string;
+}
+
+export interface DraftInfo {
+  key: string;
+  taskId: number | null;
+  kind: PuzzleKind;
+  name: string;
+  content: string;
+  updatedAt: number;
+}
+
+export interface SudokuStatusInfo {
+  /** Cells (row-major) whose digit repeats in a row, column or box. */
+  conflicts: number[];
+  /** 0, 1 (a proper puzzle) or 2 (two or more). */
+  solutionCount: 0 | 1 | 2;
+  /** The error when the text is not a Sudoku. */
+  error: string | null;
+}
+
+export interface MazeStatusInfo {
+  errors: string[];
+  shortestPath: number | null;
+  uniquePath: boolean;
+  /** The maze with one shortest path marked 'o', as text. */
+  solution: string | null;
+}
+
 /** JSON values, for settings. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -182,6 +251,9 @@ const overrides = z.record(z.string().min(1).max(200), z.string().max(1000));
 const shortText = z.string().max(200);
 const NO_PAYLOAD = z.strictObject({});
 const checkpointRef = z.string().regex(/^(latest|best|step_\d+)$/);
+// Puzzle library ids and texts (library.*, drafts.*).
+const libraryId = z.number().int().positive();
+const puzzleText = z.string().max(2_000_000);
 
 /** Phantom marker carrying a reply type in the channel map (no runtime value). */
 function reply<T>(): T {
@@ -288,6 +360,64 @@ export const CHANNELS = {
   'views.delete': { payload: z.strictObject({ viewId: z.number().int().positive() }), reply: reply<{ deleted: boolean }>() },
   /** Trainable parameters of each run's model (from its config; null when the config cannot be read). */
   'views.parameterCounts': { payload: z.strictObject({ runIds: z.array(runId).max(200) }), reply: reply<Record<number, number | null>>() },
+  // ---- Puzzle library and editor (renderer/library, renderer/editor; main/api/library-handlers.ts) ----
+  'library.sets': { payload: NO_PAYLOAD, reply: reply<TaskSetInfo[]>() },
+  'library.createSet': { payload: z.strictObject({ name: shortText.min(1), kind: z.enum(PUZZLE_KIND_VALUES) }), reply: reply<TaskSetInfo>() },
+  'library.renameSet': { payload: z.strictObject({ setId: libraryId, name: shortText.min(1) }), reply: reply<TaskSetInfo>() },
+  'library.deleteSet': { payload: z.strictObject({ setId: libraryId }), reply: reply<{ deleted: boolean }>() },
+  /** Registers the shared ARC-AGI-1/2 and ConceptARC sets read-only (idempotent). */
+  'library.importShared': { payload: NO_PAYLOAD, reply: reply<{ sets: TaskSetInfo[]; imported: number; errors: ImportProblem[] }>() },
+  /** Tasks matching every filter, by set then name; `thumbnails` adds a small preview to each. */
+  'library.tasks': {
+    payload: z.strictObject({
+      setId: libraryId.optional(),
+      kind: z.enum(PUZZLE_KIND_VALUES).optional(),
+      text: shortText.optional(),
+      tag: shortText.optional(),
+      limit: z.number().int().min(1).max(2000).optional(),
+      offset: z.number().int().min(0).optional(),
+      thumbnails: z.boolean().optional(),
+    }),
+    reply: reply<TaskItemInfo[]>(),
+  },
+  'library.tags': { payload: NO_PAYLOAD, reply: reply<string[]>() },
+  'library.getTask': { payload: z.strictObject({ taskId: libraryId }), reply: reply<TaskInfo>() },
+  /** Creates (no taskId) or overwrites a task. ARC content is validated like an imported file; Sudoku and maze
+   *  text must parse. */
+  'library.saveTask': {
+    payload: z.strictObject({ setId: libraryId, taskId: libraryId.optional(), name: shortText.min(1), content: puzzleText, tags: z.array(shortText).max(50).optional() }),
+    reply: reply<TaskInfo>(),
+  },
+  'library.deleteTask': { payload: z.strictObject({ taskId: libraryId }), reply: reply<{ deleted: boolean }>() },
+  /** Copies a task into another set of the same kind under a free name (e.g. out of a read-only shared set). */
+  'library.copyTask': { payload: z.strictObject({ taskId: libraryId, setId: libraryId }), reply: reply<TaskInfo>() },
+  /** Imports file contents (single tasks, folders, Kaggle challenges + solutions) all or nothing: with any
+   *  problem nothing is imported and every problem is listed. `path` is the name shown in errors. */
+  'library.importFiles': {
+    payload: z.strictObject({ setId: libraryId, files: z.array(z.strictObject({ path: z.string().min(1).max(500), content: z.string().max(20_000_000) })).min(1).max(5000) }),
+    reply: reply<{ imported: TaskItemInfo[]; errors: ImportProblem[] }>(),
+  },
+  /** Exports an ARC set to <workspace>/tasksets/<setId>/ (replacing what was there) and returns the folder and
+   *  the preset that fits it, for "Train on this set". */
+  'library.prepareTraining': {
+    payload: z.strictObject({ setId: libraryId }),
+    reply: reply<{ folder: string; taskCount: number; preset: string; overrides: Record<string, string>; note: string | null }>(),
+  },
+  'drafts.get': { payload: z.strictObject({ key: shortText.min(1) }), reply: reply<DraftInfo | null>() },
+  'drafts.list': { payload: NO_PAYLOAD, reply: reply<DraftInfo[]>() },
+  'drafts.save': {
+    payload: z.strictObject({ key: shortText.min(1), taskId: libraryId.nullable(), kind: z.enum(PUZZLE_KIND_VALUES), name: shortText, content: puzzleText }),
+    reply: reply<{ updatedAt: number }>(),
+  },
+  'drafts.delete': { payload: z.strictObject({ key: shortText.min(1) }), reply: reply<{ deleted: boolean }>() },
+  'puzzles.sudokuStatus': { payload: z.strictObject({ text: z.string().max(1000) }), reply: reply<SudokuStatusInfo>() },
+  /** A new puzzle from the engine's generator: unique solution, `blanks` empty cells (default: about half). */
+  'puzzles.sudokuGenerate': {
+    payload: z.strictObject({ side: z.union([z.literal(4), z.literal(6), z.literal(9)]), blanks: z.number().int().min(0).max(81).optional(), seed: z.number().int().optional() }),
+    reply: reply<{ puzzle: string; solution: string }>(),
+  },
+  'puzzles.mazeStatus': { payload: z.strictObject({ text: z.string().max(10_000) }), reply: reply<MazeStatusInfo>() },
+  // ---- end of puzzle library and editor ----
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

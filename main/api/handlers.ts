@@ -7,6 +7,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { describeConfigFields } from '../trm/config.ts';
 import { findPreset, PRESETS } from '../trm/presets.ts';
 import type { Handlers } from './register.ts';
+import { createLibraryHandlers } from './library-handlers.ts';
 
 /** The trainer functions the API calls in the main process (main/train/run.ts; training itself runs in jobs). */
 export interface ApiTrainer {
@@ -115,6 +116,8 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
       return null;
     },
     'app.info': () => ({ ...app, backend: db.getSetting<string>(BACKEND_SETTING) ?? 'auto' }),
+    // Puzzle library and editor (library.*, drafts.*, puzzles.*): main/api/library-handlers.ts.
+    ...createLibraryHandlers({ db, workspace: app.workspace }),
     'views.list': () => db.listViews<CompareViewState>(),
     'views.save': ({ name, state }) => db.saveView(name, state),
     'views.delete': ({ viewId }) => ({ deleted: db.deleteView(viewId) }),

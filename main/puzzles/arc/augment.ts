@@ -64,8 +64,16 @@ function mapGrid(grid: Grid, id: DihedralId, colours: number[]): Grid {
   const rows = gridRows(grid);
   const cols = gridCols(grid);
   const { outRows, outCols, source } = dihedralIndices(id, rows, cols);
-  const flat = grid.flat();
-  return Array.from({ length: outRows }, (_, i) => Array.from({ length: outCols }, (_, j) => colours[flat[source[i * outCols + j]]]));
+  const out: Grid = [];
+  for (let i = 0; i < outRows; i++) {
+    const row: number[] = new Array(outCols);
+    for (let j = 0; j < outCols; j++) {
+      const from = source[i * outCols + j];
+      row[j] = colours[grid[Math.floor(from / cols)][from % cols]];
+    }
+    out.push(row);
+  }
+  return out;
 }
 
 /** For transform `id` of a rows×cols grid: the output shape and, per output cell (row-major), the input cell

@@ -86,7 +86,7 @@ test('trm trace without --json prints a film strip; --inner stores inner updates
   const { code, stdout, stderr } = await trm('trace', String(runId), '--puzzle', puzzleFile, '--checkpoint', 'step_4', '--inner');
   assert.equal(code, 0, stderr);
   assert.match(stdout, /input\s+step 1 [✓✗]\s+step 2 [✓✗]\s+step 3 [✓✗]\s+target/);
-  assert.match(stdout, /σ\(q\) 0\.\d{3}/);
+  assert.match(stdout, /σ\(q_halt\) 0\.\d{3}/);
   assert.match(stdout, /trace \d+: run \d+, checkpoint step_4/);
   assert.match(stdout, /18 inner updates/); // 3 steps × T=2 × (n=2 + 1)
 });

@@ -35,7 +35,7 @@ export async function traceCommand(argv: string[]): Promise<number> {
     innerSteps: args.switches.has('inner'), backend: backend as BackendName | undefined,
   });
   for (const warning of result.puzzle.warnings) console.error(`trm: note: ${warning}`);
-  if (args.switches.has('json')) console.log(JSON.stringify(traceJson(result), null, 2));
+  if (args.switches.has('json')) console.log(compactJson(traceJson(result)));
   else {
     console.log(filmStrip(result.trace, result.data, process.stdout.columns || 120));
     console.log(summaryLine(result));
@@ -49,6 +49,12 @@ export function tokenGrid(tokens: ArrayLike<number>, grid: TaskData['grid']): (n
 }
 
 const round = (x: number, digits = 4) => Number(x.toFixed(digits));
+
+/** Indented JSON with every array of plain numbers on one line, so a grid reads as rows. */
+export function compactJson(value: unknown): string {
+  const scalar = String.raw`(?:-?\d[\d.e+-]*|null|true|false)`;
+  return JSON.stringify(value, null, 2).replace(new RegExp(String.raw`\[\s*(${scalar}(?:,\s*${scalar})*)\s*\]`, 'g'), (_, body: string) => `[${body.replace(/,\s*/g, ', ')}]`);
+}
 
 export function traceJson(result: TraceRunResult): object {
   const { trace, data } = result;
@@ -91,7 +97,7 @@ export function filmStrip(trace: Trace, data: TaskData, width: number): string {
   panels.push({ title: 'input', body: data.render(trace.input.inputs).split('\n'), footer: [] });
   for (const s of trace.steps) {
     const verdict = s.exact === null ? '' : s.exact ? ' ✓' : ' ✗';
-    const footer = [`σ(q) ${s.haltProbability.toFixed(3)}${s.step === trace.trainingHaltStep ? ' ◀halt' : ''}`];
+    const footer = [`σ(q_halt) ${s.haltProbability.toFixed(3)}${s.step === trace.trainingHaltStep ? ' ◀halt' : ''}`];
     if (s.cellAccuracy !== null) footer.push(`cells ${(s.cellAccuracy * 100).toFixed(0)}%`);
     footer.push(`Δy ${s.deltaY.toFixed(2)}`);
     panels.push({ title: `step ${s.step}${verdict}`, body: data.render(s.prediction).split('\n'), footer });

@@ -2,6 +2,7 @@
 // entry in VIEWS (its first route segment, its label, what it renders); later views (editor, viewer, compare)
 // add an entry here and nothing else in the shell changes.
 import type { ReactNode } from 'react';
+import { ComparePage } from '../compare/ComparePage.tsx';
 import { RunsView } from '../runs/RunsView.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import type { Route } from './route.ts';
@@ -16,6 +17,7 @@ interface ViewEntry {
 
 const VIEWS: ViewEntry[] = [
   { segment: 'runs', label: 'Runs', render: (route) => <RunsView route={route} /> },
+  { segment: 'compare', label: 'Compare', render: (route) => <ComparePage route={route} /> },
 ];
 
 const DEFAULT_VIEW = VIEWS[0];

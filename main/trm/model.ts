@@ -1,6 +1,7 @@
 // The full definition of a Tiny Recursive Model (TRM, "Less is More: Recursive Reasoning with Tiny Networks")
-// in TensorFlow.js, in reading order: rmsNorm → SwiGLU → attention (RoPE) / token-MLP → block → the shared net →
-// latent recursion → deep recursion (one supervision step) → heads. Spec: ../shared/trm-spec.md §1.
+// in TensorFlow.js, in reading order: primitives (matmul, residual + RMSNorm, SwiGLU) → attention (RoPE) / token-MLP →
+// parameters and init → block → the shared net → latent recursion → deep recursion (one supervision step) → heads.
+// Spec: ../shared/trm-spec.md §1.
 //
 // Layout: inside the model every activation is sequence-major, [S, B, D] with S = P + L. Channel-wise linears
 // then act on a [S·B, D] view and the token-mixing MLP (mlp_t) on a [S, B·D] view, both as plain matmuls with
@@ -16,7 +17,7 @@ import { PuzzleEmbeddingTable } from './optim.ts';
 // Primitives, with hand-written gradients. Why: on WASM (toolchain-notes) tfjs's matMul gradient uses transposed
 // matmuls (~10× slower), and every taped op copies the tensors its gradient needs (the WASM Identity kernel
 // copies data), which for this small model costs more than the maths. These ops instead *retain* the originals
-// while a gradient is being recorded (see `retainForBackward`) and use plain matmuls with explicit transposes.
+// while a gradient is being recorded (see `retainedForBackward`) and use plain matmuls with explicit transposes.
 
 /** Tensors that hand-written gradients will read during the current backward pass; null when no gradient is being
  *  recorded. Set only around `tf.engine().gradients` in TRM.forward (JS is single-threaded, forward is sync). */

@@ -109,6 +109,7 @@ test('gradients flow only through the last recursion: T=2 equals T=1 started fro
 
 for (const variant of [
   { name: 'mlp_t, P = 0, no puzzle embedding', config: { mlpT: true, posEncodings: 'none', puzzleEmbLen: 0, puzzleEmbDim: 0 } },
+  { name: 'mlp_t, P = 1 of zeros (no puzzle vector)', config: { mlpT: true, posEncodings: 'none', puzzleEmbLen: 1, puzzleEmbDim: 0 } },
   { name: 'attention + rope, P = 3 with a 2-slot puzzle vector', config: { mlpT: false, posEncodings: 'rope', puzzleEmbLen: 3, puzzleEmbDim: 32 } },
   { name: 'attention + learned positions, P = 1', config: { mlpT: false, posEncodings: 'learned', puzzleEmbLen: 1, puzzleEmbDim: 16 } },
   { name: 'attention without positions, P = 2', config: { mlpT: false, posEncodings: 'none', puzzleEmbLen: 2, puzzleEmbDim: 16 } },

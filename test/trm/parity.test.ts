@@ -11,7 +11,7 @@ import { sharedDir } from '../../main/common/paths.ts';
 import type { Batch } from '../../main/common/batch.ts';
 import { DEFAULT_MODEL, type ModelConfig } from '../../main/trm/config.ts';
 import { selectBackend } from '../../main/trm/backend.ts';
-import { TRM, type StateDict } from '../../main/trm/model.ts';
+import { TRM, type GradStepOutput, type StateDict } from '../../main/trm/model.ts';
 import { TrainStepper, evaluate } from '../../main/trm/act.ts';
 
 const FIXTURES = join(sharedDir(), 'fixtures', 'trm-parity');
@@ -167,7 +167,7 @@ for (const name of ['mlp', 'att'] as const) {
 
     const trainer = stepper(fixture, model);
     const gradsByStep: Gradients[] = [];
-    const capture = (grads: Gradients, logits: Float32Array[]) => (out: Parameters<NonNullable<Parameters<TrainStepper['step']>[1]>>[0]) => {
+    const capture = (grads: Gradients, logits: Float32Array[]) => (out: GradStepOutput) => {
       for (const [key, g] of out.grads) grads.set(key, model.toOfficialLayout(key, read(g)));
       grads.set('puzzle_emb_local', read(out.puzzleRowGrads!));
       logits.push(read(out.logits), read(out.qHalt), read(out.qContinue));

@@ -29,8 +29,14 @@ export interface TaskData {
   /** How to draw a sequence as a grid in the app: rows, cols and a function from token to a cell value. */
   grid: { rows: number; cols: number; cellOfToken(token: number): number | null };
   /** Task-specific scoring on top of exact accuracy (ARC: voting over augmented versions, pass@K). Receives every
-   *  evaluated example with its last-step prediction; returns extra metrics and per-puzzle rows. */
-  scoreEvaluation?(results: EvaluatedExample[]): { metrics: Record<string, number>; perPuzzle?: { puzzleKey: string; correct: boolean; haltStep: number; detail?: object }[] };
+   *  evaluated example with its last-step prediction; returns extra metrics, per-puzzle rows that replace the
+   *  per-example ones (e.g. one per ARC test input instead of one per augmented version), and files to save
+   *  with the evaluation (e.g. a Kaggle submission.json). */
+  scoreEvaluation?(results: EvaluatedExample[]): {
+    metrics: Record<string, number>;
+    perPuzzle?: { puzzleKey: string; correct: boolean; haltStep: number; detail?: object }[];
+    files?: Record<string, unknown>;
+  };
 }
 
 /** One held-out example after evaluation (see main/train/scoring.ts). */

@@ -8,6 +8,8 @@ export interface Evaluation {
   metrics: Record<string, number>;
   perPuzzle: { puzzleKey: string; correct: boolean; haltStep: number; detail?: object }[];
   results: ExampleResult[];
+  /** Task-specific files to save with the evaluation (file name → JSON). */
+  files: Record<string, unknown>;
 }
 
 export function evaluateEngine(engine: Engine, data: TaskData, options: { limit?: number; batchSize: number }): Evaluation {
@@ -17,11 +19,13 @@ export function evaluateEngine(engine: Engine, data: TaskData, options: { limit?
     results.push(...scoreBatch(batch, steps));
   }
   const metrics = summarize(results, engine.model.config.haltMaxSteps);
-  const perPuzzle: Evaluation['perPuzzle'] = results.map((r) => ({ puzzleKey: r.key, correct: r.exactAtStep[r.exactAtStep.length - 1], haltStep: r.haltStep, detail: { exactAtStep: r.exactAtStep.map(Number), tokenAccuracy: r.tokenAccuracy } }));
+  let perPuzzle: Evaluation['perPuzzle'] = results.map((r) => ({ puzzleKey: r.key, correct: r.exactAtStep[r.exactAtStep.length - 1], haltStep: r.haltStep, detail: { exactAtStep: r.exactAtStep.map(Number), tokenAccuracy: r.tokenAccuracy } }));
+  let files: Record<string, unknown> = {};
   if (data.scoreEvaluation) {
     const extra = data.scoreEvaluation(results);
     Object.assign(metrics, extra.metrics);
-    if (extra.perPuzzle) perPuzzle.push(...extra.perPuzzle);
+    if (extra.perPuzzle) perPuzzle = extra.perPuzzle;
+    files = extra.files ?? {};
   }
-  return { metrics, perPuzzle, results };
+  return { metrics, perPuzzle, results, files };
 }

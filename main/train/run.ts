@@ -1,7 +1,7 @@
 // A run from start to finish: create it (validated config → a queued row), train or resume it in this process
 // (backend, model, data, loop, metrics, evaluations, checkpoints, status), evaluate any of its checkpoints.
 // The CLI and the app's job processes both call these; the database is the source of truth throughout.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type RunRow, type TrmDb } from '../../db/index.ts';
 import { workspaceDir } from '../common/paths.ts';
@@ -200,6 +200,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
           for (const [key, value] of Object.entries(lastEval)) pending.push({ key, step, wallTimeMs: now, value });
           flush(step);
           db.addEvaluation({ runId, checkpointStep: step, split: 'test', metrics: evaluation.metrics, perPuzzle: evaluation.perPuzzle });
+          saveEvaluationFiles(runId, step, evaluation.files);
           emit({ type: 'eval', runId, step, metrics: evaluation.metrics });
         },
         onCheckpoint: async (step) => {
@@ -241,6 +242,15 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     engine?.dispose();
     db.close();
   }
+}
+
+/** Task-specific evaluation files (an ARC submission.json) go to runs/<id>/evaluations/step_<N>/. */
+function saveEvaluationFiles(runId: number, step: number, files: Record<string, unknown>): void {
+  const entries = Object.entries(files);
+  if (entries.length === 0) return;
+  const dir = join(runDirectory(runId), 'evaluations', `step_${step}`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, content] of entries) writeFileSync(join(dir, name), JSON.stringify(content));
 }
 
 /** Deletes old checkpoints beyond `keep`, never `latest` or `best`. */
@@ -294,6 +304,7 @@ export async function evaluateRun(runId: number, options: EvaluateRunOptions = {
     engine.restore(readCheckpoint(row.path));
     const evaluation = evaluateEngine(engine, data, { limit: options.limit ?? config.train.evalExamples, batchSize: Math.min(config.train.batchSize, 256) });
     const evaluationId = db.addEvaluation({ runId, checkpointStep: row.step, split: 'test', metrics: evaluation.metrics, perPuzzle: evaluation.perPuzzle });
+    saveEvaluationFiles(runId, row.step, evaluation.files);
     return { step: row.step, metrics: evaluation.metrics, evaluationId };
   } finally {
     engine?.dispose();

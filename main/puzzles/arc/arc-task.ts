@@ -9,7 +9,7 @@ import { composeArc, identifierTableProblem, maxArcIdentifiers, type ArcDataset,
 import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
 import { arcSubsetFolder, CUSTOM_SUBSET, loadTaskSet, parseTaskPaths } from './load.ts';
 import type { ArcTaskError } from './validate.ts';
-import { voteArc, type ArcPrediction, type ArcVoteResult } from './voting.ts';
+import { PASS_AT_K, submissionJson, voteArc, type ArcPrediction, type ArcVoteResult } from './voting.ts';
 
 export type ArcDataConfig = Extract<DataConfig, { kind: 'arc' }>;
 
@@ -69,7 +69,22 @@ export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {
     loadErrors: errors,
     warnings: dataset.warnings,
     vote: (predictions) => voteArc(predictions, dataset.testTasks),
+    scoreEvaluation: (results) => scoreArcEvaluation(voteArc(results.map((r) => ({ key: r.key, predictedTokens: r.finalPrediction, inputTokens: r.inputs, qHaltLogit: r.finalQHaltLogit })), dataset.testTasks)),
   };
+}
+
+/** pass@K metrics, one per-puzzle row per test input (correct = passed at 2, the paper's metric) with its ranked
+ *  candidates, and the Kaggle submission. */
+export function scoreArcEvaluation(vote: ArcVoteResult): ReturnType<NonNullable<TaskData['scoreEvaluation']>> {
+  const metrics: Record<string, number> = Object.fromEntries(PASS_AT_K.map((k) => [`pass@${k}`, vote.passAt[k]]));
+  metrics.arc_scored_tasks = vote.scoredTasks;
+  const perPuzzle = vote.tasks.flatMap((task) => task.inputs.map((input) => ({
+    puzzleKey: `${task.taskId}:${input.testIndex}`,
+    correct: input.passAt[2] === true,
+    haltStep: 0,
+    detail: { passAt: input.passAt, candidates: input.candidates.slice(0, 5).map((c) => ({ grid: c.grid, count: c.count, meanQ: c.meanQ })) },
+  })));
+  return { metrics, perPuzzle, files: { 'submission.json': submissionJson(vote) } };
 }
 
 function arcFingerprint(dataset: ArcDataset): string {

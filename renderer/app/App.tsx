@@ -4,6 +4,8 @@
 import type { ReactNode } from 'react';
 import { ComparePage } from '../compare/ComparePage.tsx';
 import { RunsView } from '../runs/RunsView.tsx';
+import { LibraryView } from '../library/LibraryView.tsx';
+import { EditorView } from '../editor/EditorView.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import type { Route } from './route.ts';
 import { useRoute } from './workbench.tsx';
@@ -17,6 +19,8 @@ interface ViewEntry {
 
 const VIEWS: ViewEntry[] = [
   { segment: 'runs', label: 'Runs', render: (route) => <RunsView route={route} /> },
+  { segment: 'library', label: 'Library', render: (route) => <LibraryView route={route} /> },
+  { segment: 'editor', label: 'Editor', render: (route) => <EditorView route={route} /> },
   { segment: 'compare', label: 'Compare', render: (route) => <ComparePage route={route} /> },
 ];
 

@@ -31,6 +31,9 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const presetName = route.query.get('preset') ?? '';
+  // Field values given in the address as `o.<path>=<value>` (the puzzle library's "Train on this set" passes
+  // data.tasks this way) start the form changed from the preset's defaults.
+  const queryValuesKey = JSON.stringify([...route.query.entries()].filter(([key]) => key.startsWith('o.')));
   const preset = presets?.find((p) => p.name === presetName) ?? null;
 
   useEffect(() => {
@@ -41,7 +44,7 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
   // A new preset resets the fields to its values.
   useEffect(() => {
     setFields(null);
-    setValues({});
+    setValues(Object.fromEntries((JSON.parse(queryValuesKey) as [string, string][]).map(([key, value]) => [key.slice(2), value])));
     setEstimate(null);
     setServerErrors({});
     if (!presetName) return;
@@ -51,7 +54,7 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
       (e: unknown) => { if (!cancelled) setFormError(e instanceof Error ? e.message : String(e)); },
     );
     return () => { cancelled = true; };
-  }, [api, presetName]);
+  }, [api, presetName, queryValuesKey]);
 
   const clientErrors = useMemo(() => {
     const errors: Record<string, string> = {};

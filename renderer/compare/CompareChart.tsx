@@ -53,7 +53,8 @@ interface Curve {
 
 export function xTickFormatter(xAxis: CompareXAxis): (x: number) => string {
   if (xAxis === 'step') return formatCount;
-  if (xAxis === 'relative') return (ms) => formatDuration(ms);
+  // Short runs: tenths of a second, so ticks do not repeat "0s 0s 1s".
+  if (xAxis === 'relative') return (ms) => (ms < 60_000 ? `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))}s` : formatDuration(ms));
   return (ms) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
@@ -98,6 +99,7 @@ export function CompareChart(props: CompareChartProps) {
   }, [metricKey, runs, seriesByRun, version, xAxis, smoothing, logScale, baselineRunId, groups, zoom]);
 
   const formatX = xTickFormatter(xAxis);
+  const yDomain = useMemo(() => constantDomain(curves, logScale), [curves, logScale]);
   const empty = curves.every((c) => c.full.length === 0);
 
   async function exportChart(format: 'svg' | 'png') {
@@ -131,7 +133,7 @@ export function CompareChart(props: CompareChartProps) {
               <CartesianGrid stroke="#e6e8ec" vertical={false} />
               <XAxis dataKey="step" type="number" domain={zoom ?? ['dataMin', 'dataMax']} allowDataOverflow allowDecimals={xAxis !== 'step'} tickFormatter={formatX}
                 tick={{ fontSize: 11 }} stroke="#9aa3af" allowDuplicatedCategory={false} />
-              <YAxis type="number" scale={logScale ? 'log' : 'auto'} domain={['auto', 'auto']} allowDataOverflow={logScale} tickFormatter={formatMetric} tick={{ fontSize: 11 }} width={54} stroke="#9aa3af" />
+              <YAxis type="number" scale={logScale ? 'log' : 'auto'} domain={yDomain ?? ['auto', 'auto']} allowDataOverflow={logScale} tickFormatter={formatMetric} tick={{ fontSize: 11 }} width={54} stroke="#9aa3af" />
               {curves.map((curve) => curve.band && (
                 <Area key={`${curve.id}-band`} data={curve.band} dataKey="range" type="linear" stroke="none" fill={curve.colour} fillOpacity={0.18} isAnimationActive={false} className="group-band" />
               ))}
@@ -169,6 +171,18 @@ function HoverTooltip({ x, left, curves, formatX, xAxis }: { x: number; left: nu
       ))}
     </div>
   );
+}
+
+/** A padded y-range when every drawn value is the same (recharts' automatic domain would collapse to one tick);
+ *  null otherwise, leaving the domain to recharts. */
+function constantDomain(curves: readonly Curve[], logScale: boolean): [number, number] | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const curve of curves) for (const { value } of curve.shown) if (Number.isFinite(value)) { min = Math.min(min, value); max = Math.max(max, value); }
+  if (min !== max) return null;
+  if (logScale) return [min / 2, min * 2];
+  const pad = Math.abs(min) * 0.1 || 1;
+  return [min - pad, min + pad];
 }
 
 /** At most `max` of `points`, evenly spaced (the band is a shading; the mean line keeps min/max detail). */

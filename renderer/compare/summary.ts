@@ -50,15 +50,17 @@ export function wallTimeMs(run: RunSummaryInfo, now: number): number | null {
   return (run.endedAt ?? (run.status === 'running' ? now : run.updatedAt)) - run.startedAt;
 }
 
-/** Per column, the run ids holding its best value (ties all win); none for columns without a direction or with
- *  fewer than two numeric values. */
+/** Per column, the run ids holding its best value (ties all win); none for columns without a direction, with
+ *  fewer than two numeric values, or where every run has the same value (nothing stands out). */
 export function bestRunIds(columns: readonly SummaryColumn[], runs: readonly RunSummaryInfo[], extra: SummaryExtras): Map<string, Set<number>> {
   const best = new Map<string, Set<number>>();
   for (const column of columns) {
     if (column.better === 'none') continue;
     const numeric = runs.map((run) => ({ id: run.id, value: column.value(run, extra) })).filter((c): c is { id: number; value: number } => typeof c.value === 'number' && Number.isFinite(c.value));
     if (numeric.length < 2) continue;
-    const target = column.better === 'higher' ? Math.max(...numeric.map((c) => c.value)) : Math.min(...numeric.map((c) => c.value));
+    const values = numeric.map((c) => c.value);
+    if (Math.min(...values) === Math.max(...values)) continue;
+    const target = column.better === 'higher' ? Math.max(...values) : Math.min(...values);
     best.set(column.id, new Set(numeric.filter((c) => c.value === target).map((c) => c.id)));
   }
   return best;

@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvField, metricsCsv, metricsJson } from '../../renderer/compare/export.ts';
 import { filterPuzzles, puzzleMatrix } from '../../renderer/compare/puzzle-matrix.ts';
+import { bestRunIds, summaryColumns } from '../../renderer/compare/summary.ts';
+import type { RunSummaryInfo } from '../../preload/contract.ts';
 
 const runs = [
   { id: 2, name: 'seed, "one"', series: new Map([['train/lm_loss', [{ step: 1, wallTimeMs: 1000, value: 0.5 }, { step: 2, wallTimeMs: 1100, value: Number.NaN }]]]) },
@@ -43,4 +45,18 @@ test('puzzle filters: solved by A not B, by none, by all', () => {
   assert.deepEqual(keys({ kind: 'solved-by-none' }), ['p3']);
   assert.deepEqual(keys({ kind: 'solved-by-all' }), ['p1']);
   assert.deepEqual(keys({ kind: 'all' }), ['p1', 'p2', 'p3', 'p10']);
+});
+
+test('summary: best per column by direction, none when every run ties', () => {
+  const run = (id: number, exact: number, steps: number) => ({
+    id, backend: 'cpu', startedAt: null, endedAt: null, status: 'finished', updatedAt: 0,
+    metrics: { 'eval/exact_accuracy': { lastValue: exact, maxValue: exact }, 'eval/steps': { lastValue: steps } },
+  }) as unknown as RunSummaryInfo;
+  const runs = [run(1, 0.5, 3), run(2, 0.7, 3), run(3, 0.7, 3)];
+  const columns = summaryColumns(runs);
+  assert.deepEqual(columns.map((c) => c.id), ['best_exact', 'last_exact', 'mean_steps', 'wall_time', 'parameters', 'backend']);
+  const best = bestRunIds(columns, runs, { parameterCounts: {}, now: 0 });
+  assert.deepEqual([...best.get('best_exact')!], [2, 3]);
+  assert.equal(best.has('mean_steps'), false, 'all equal: nothing highlighted');
+  assert.equal(best.has('backend'), false);
 });

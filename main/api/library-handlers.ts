@@ -124,8 +124,8 @@ export function createLibraryHandlers({ db, workspace }: { db: TrmDb; workspace:
       const written = exportSetToFolder(db, setId, folder);
       if (set.kind === 'arc') {
         const small = findPreset(SMALL_ARC_PRESET);
-        const overrides: Record<string, string> = { 'data.subsets': 'custom', 'data.testSet': 'custom', 'data.tasks': folder };
-        if (!small) overrides['data.canvas'] = '0';
+        // arc-mini-att trains and tests on data.tasks alone; the paper preset needs its subsets pointed there too.
+        const overrides: Record<string, string> = small ? { 'data.tasks': folder } : { 'data.subsets': 'custom', 'data.testSet': 'custom', 'data.tasks': folder, 'data.canvas': '0' };
         return {
           folder, taskCount: written.length, preset: small ? SMALL_ARC_PRESET : 'arc1-att', overrides,
           note: small ? null : `the '${SMALL_ARC_PRESET}' preset is not available in this build; using arc1-att (paper scale) with the smallest canvas`,

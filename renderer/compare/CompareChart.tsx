@@ -179,10 +179,11 @@ function constantDomain(curves: readonly Curve[], logScale: boolean): [number, n
   let min = Infinity;
   let max = -Infinity;
   for (const curve of curves) for (const { value } of curve.shown) if (Number.isFinite(value)) { min = Math.min(min, value); max = Math.max(max, value); }
-  if (min !== max) return null;
-  if (logScale) return [min / 2, min * 2];
-  const pad = Math.abs(min) * 0.1 || 1;
-  return [min - pad, min + pad];
+  // Smoothing's debiasing leaves rounding noise on a constant series, so "the same" allows a relative 1e-9.
+  if (!Number.isFinite(min) || max - min > 1e-9 * Math.max(1, Math.abs(max))) return null;
+  if (logScale) return [min / 2, max * 2];
+  const pad = Math.abs(max) * 0.1 || 1;
+  return [min - pad, max + pad];
 }
 
 /** At most `max` of `points`, evenly spaced (the band is a shading; the mean line keeps min/max detail). */

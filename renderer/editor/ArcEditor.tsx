@@ -17,6 +17,7 @@ import {
   type ArcJsonStyle, type Cell, type Clipboard, type EditOp, type EditorState, type EditorTask, type GridRef, type Rect, type Split, type Transform,
 } from './model/index.ts';
 import { useDraftAutosave } from './use-autosave.ts';
+import { RunModelDialog } from './RunModelDialog.tsx';
 import { ValidationList } from './ValidationList.tsx';
 
 type Action = { type: 'edit'; op: EditOp } | { type: 'undo' } | { type: 'redo' } | { type: 'endStroke' };
@@ -66,11 +67,12 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
   const [pasting, setPasting] = useState(false);
   const [hover, setHover] = useState<Cell | null>(null);
   const [showGridLines, setShowGridLines] = useState(true);
-  const [zoom, setZoom] = useState(2);
+  const [zoom, setZoom] = useState(3);
   const [wrapShift, setWrapShift] = useState(true);
   const [sizeText, setSizeText] = useState({ rows: '', cols: '' });
   const [pendingResize, setPendingResize] = useState<{ rows: number; cols: number; lost: number } | null>(null);
   const [review, setReview] = useState<null | 'export' | 'train'>(null);
+  const [runModel, setRunModel] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'info'; text: string } | null>(restoredAt ? { kind: 'info', text: `Restored unsaved changes autosaved at ${new Date(restoredAt).toLocaleTimeString()}.` } : null);
   const [nameText, setNameText] = useState(task.name);
   const readOnly = set.readOnly;
@@ -257,6 +259,7 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
           <button onClick={() => dispatch({ type: 'redo' })} disabled={!canRedo(state)} title={`Redo ${redoLabel(state) ?? ''} (Ctrl+Shift+Z)`}>↷ Redo</button>
           <a className="button" href={formatRoute(['editor', info.id], { mode: 'solve' })}>Solve</a>
           <button onClick={() => setReview('export')}>Review &amp; export</button>
+          <button onClick={() => setRunModel(true)} disabled={task.test.length === 0}>Run a model…</button>
           {!readOnly && <button onClick={() => setReview('train')}>Train on this set</button>}
           {!readOnly && <button className="primary" onClick={() => void save()} disabled={!dirty}>Save</button>}
         </div>
@@ -285,7 +288,7 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
                     <span className="pair-actions" onClick={(e) => e.stopPropagation()}>
                       <button className="small" title="Move up" aria-label={`Move ${split} ${index + 1} up`} disabled={index === 0} onClick={() => { edit({ kind: 'movePair', split, from: index, to: index - 1 }); setActive({ split, pair: index - 1, side: ref.side }); }}>↑</button>
                       <button className="small" title="Move down" aria-label={`Move ${split} ${index + 1} down`} disabled={index === task[split].length - 1} onClick={() => { edit({ kind: 'movePair', split, from: index, to: index + 1 }); setActive({ split, pair: index + 1, side: ref.side }); }}>↓</button>
-                      <button className="small" title="Duplicate" aria-label={`Duplicate ${split} ${index + 1}`} onClick={() => edit({ kind: 'duplicatePair', split, pair: index })}>⧉</button>
+                      <button className="small" title="Duplicate" aria-label={`Duplicate ${split} ${index + 1}`} onClick={() => edit({ kind: 'duplicatePair', split, pair: index })}>Dup</button>
                       <button className="small danger" title="Delete" aria-label={`Delete ${split} ${index + 1}`} onClick={() => edit({ kind: 'deletePair', split, pair: index })}>✕</button>
                     </span>
                   )}
@@ -307,10 +310,12 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
           </div>
           {pair ? <div className="pair-grids">{gridPanel('input')}<span className="pair-arrow">→</span>{gridPanel('output')}</div> : <p className="muted">This task has no pairs yet.</p>}
           <div className="status-line muted small">
-            {hover ? `row ${hover.row}, column ${hover.col}` : ' '}
-            {selection ? ` · selection ${selection.cols}×${selection.rows}` : ''}
-            {clipboard ? ` · clipboard ${clipboard.cols}×${clipboard.rows}` : ''}
-            {pasting ? ' · pasting: click to place, Enter at the pointer, Esc cancels' : ''}
+            {[
+              hover && `row ${hover.row}, column ${hover.col}`,
+              selection && `selection ${selection.cols}×${selection.rows}`,
+              clipboard && `clipboard ${clipboard.cols}×${clipboard.rows}`,
+              pasting && 'pasting: click to place, Enter at the pointer, Esc cancels',
+            ].filter(Boolean).join(' · ') || 'Keys: 0–9 colour · D pencil · F fill · S select · C/V copy/paste · arrows shift · G grid lines · Ctrl+Z / Ctrl+Shift+Z'}
           </div>
         </section>
 
@@ -378,6 +383,7 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
         </aside>
       </div>
 
+      {runModel && <RunModelDialog puzzleText={content} puzzleName={task.name} testCount={task.test.length} onClose={() => setRunModel(false)} />}
       {pendingResize && (
         <ConfirmDialog
           title="Resize and lose cells?"

@@ -227,3 +227,31 @@ test('"Train on this set" starts a run on exactly the edited tasks', { skip }, a
   assert.deepEqual(readdirSync(folder), ['scripted.json']);
   assert.equal(readFileSync(join(folder, 'scripted.json'), 'utf8'), EXPECTED_EXPORT);
 });
+
+test('Sudoku and maze editors check their puzzles live; solve mode grades an attempt', { skip }, async () => {
+  const sudokuSet = await api.library.createSet({ name: 'My Sudoku', kind: 'sudoku' });
+  const sudoku = await api.library.saveTask({ setId: sudokuSet.id, name: 'clash', content: '11..\n....\n....\n....' });
+  await page.goto(`${server.url}#/editor/${sudoku.id}`);
+  await page.locator('.sudoku-cell.conflict').first().waitFor();
+  assert.equal(await page.locator('.sudoku-cell.conflict').count(), 2);
+  await page.getByRole('button', { name: 'Generate 6×6' }).click();
+  await page.getByText('✓ Exactly one solution').waitFor();
+  await shot('editor-sudoku');
+
+  const mazeSet = await api.library.createSet({ name: 'My mazes', kind: 'maze' });
+  const maze = await api.library.saveTask({ setId: mazeSet.id, name: 'corridor', content: '#####\n#S  #\n### #\n#G  #\n#####' });
+  await page.goto(`${server.url}#/editor/${maze.id}`);
+  await page.getByText(/Shortest path: 6 moves/).waitFor();
+  assert.equal(await page.locator('.maze-cell.path').count(), 5);
+  await shot('editor-maze');
+
+  await page.goto(`${server.url}#/editor/${taskId}?mode=solve`);
+  await gridOf('answer').waitFor();
+  await clickCell('answer', 0, 0); // colour 1 on a grid whose answer is all black
+  await page.getByRole('button', { name: 'Submit' }).click();
+  assert.match(await page.getByTestId('solve-result').innerText(), /Wrong — 1 attempt left/);
+  await page.getByRole('button', { name: 'Reset grid' }).click();
+  await page.getByRole('button', { name: 'Submit' }).click();
+  assert.match(await page.getByTestId('solve-result').innerText(), /Correct!/);
+  await shot('editor-solve');
+});

@@ -243,6 +243,97 @@ export interface MazeStatusInfo {
 /** JSON values, for settings. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+
+// ---- Step viewer (renderer/viewer; main/api/trace-handlers.ts, main/trace/trace-view.ts) ----
+
+/** A stored trace without its data (mirrors db/traces.ts TraceRow). */
+export interface TraceInfo {
+  id: number;
+  runId: number;
+  checkpointStep: number;
+  puzzleKey: string;
+  createdAt: number;
+  innerSteps: boolean;
+  /** steps, exact, cellAccuracy, haltProbability, trainingHaltStep, flags (main/trace/run-trace.ts traceSummary). */
+  summary: Record<string, unknown>;
+  bytes: number;
+}
+
+/** How a run draws its token sequences (its TaskData.grid): token id → cell value 0–9 (null: not drawn). */
+export interface TraceGridInfo {
+  kind: string;
+  rows: number;
+  cols: number;
+  tokenCells: (number | null)[];
+  /** Text drawn on a cell value (Sudoku digits, maze S/G) or null: colours only (ARC). */
+  glyphs: string[] | null;
+}
+
+/** One supervision step as the viewer draws it; per-cell arrays are in grid order (row-major). */
+export interface TraceStepDetail {
+  step: number;
+  /** Predicted tokens. */
+  prediction: number[];
+  /** Probability of the predicted token per cell. */
+  confidence: number[];
+  haltProbability: number;
+  qHaltLogit: number;
+  deltaY: number;
+  deltaZ: number;
+  /** Per-cell ‖z‖. */
+  zNorms: number[];
+  changedCells: number | null;
+  cellAccuracy: number | null;
+  exact: boolean | null;
+}
+
+export interface TraceInnerDetail {
+  step: number;
+  recursion: number;
+  kind: 'z' | 'y';
+  index: number;
+  prediction: number[];
+  confidence: number[];
+  haltProbability: number | null;
+  delta: number;
+  pca: [number, number];
+  cellAccuracy: number | null;
+}
+
+export interface TracePcaDetail {
+  /** Step 0 (the initial carry), 1, …, N_sup. */
+  points: [number, number][];
+  explainedVariance: [number, number];
+}
+
+/** A decoded trace, ready to draw (main/trace/trace-view.ts). */
+export interface TraceDetail {
+  info: TraceInfo;
+  run: { id: number; name: string; preset: string };
+  grid: TraceGridInfo;
+  model: { vocabSize: number; haltMaxSteps: number; hCycles: number; lCycles: number; hiddenSize: number; loss: string };
+  input: number[];
+  /** Target tokens (0 = not supervised), or null when the answer is unknown. */
+  target: number[] | null;
+  steps: TraceStepDetail[];
+  /** Per step, the full per-cell distribution, [cell·V + token]. */
+  probabilities: number[][];
+  pca: { y: TracePcaDetail; z: TracePcaDetail };
+  inner: TraceInnerDetail[] | null;
+  flags: { stuck: { fromStep: number; toStep: number } | null; overthinking: { rightAtStep: number; wrongAtStep: number } | null };
+  /** First step with σ(q_halt) > 0.5, or null: it ran to the maximum. */
+  trainingHaltStep: number | null;
+}
+
+/** A run's evaluation with every per-puzzle row, for the dataset view. */
+export interface TraceDatasetInfo {
+  evaluations: EvaluationInfo[];
+  evaluation: EvaluationInfo | null;
+  haltMaxSteps: number;
+  puzzles: EvaluationPuzzle[];
+}
+// ---- end of step viewer types ----
+
 // ---------------------------------------------------------------------------------------------------------
 // Payload schemas. Strict objects: unknown keys are rejected, so a typo fails loudly instead of being ignored.
 
@@ -418,6 +509,32 @@ export const CHANNELS = {
   },
   'puzzles.mazeStatus': { payload: z.strictObject({ text: z.string().max(10_000) }), reply: reply<MazeStatusInfo>() },
   // ---- end of puzzle library and editor ----
+  // ---- Step viewer (renderer/viewer; main/api/trace-handlers.ts) ----
+  /** Traces a puzzle through a checkpoint (default latest) and stores the trace: either pasted/uploaded puzzle
+   *  text (ARC JSON, Sudoku digits, maze text) or a held-out example by its evaluation key. `reuse` returns an
+   *  existing trace of the same run, checkpoint, key and inner-step setting instead of tracing again. */
+  'traces.create': {
+    payload: z.strictObject({
+      runId,
+      checkpoint: checkpointRef.optional(),
+      puzzleText: z.string().min(1).max(900_000).optional(),
+      puzzleName: shortText.optional(),
+      puzzleKey: shortText.min(1).optional(),
+      testIndex: z.number().int().min(0).max(100).optional(),
+      innerSteps: z.boolean().optional(),
+      reuse: z.boolean().optional(),
+    }),
+    reply: reply<{ traceId: number; warnings: string[]; reused: boolean }>(),
+  },
+  'traces.get': { payload: z.strictObject({ traceId: z.number().int().positive() }), reply: reply<TraceDetail>() },
+  /** Newest first; all runs when no runId. */
+  'traces.list': {
+    payload: z.strictObject({ runId: runId.optional(), puzzleKey: shortText.optional(), limit: z.number().int().min(1).max(1000).optional() }),
+    reply: reply<TraceInfo[]>(),
+  },
+  /** An evaluation of the run (default: the newest) with all its per-puzzle rows. */
+  'traces.dataset': { payload: z.strictObject({ runId, evaluationId: z.number().int().positive().optional() }), reply: reply<TraceDatasetInfo>() },
+  // ---- end of step viewer ----
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

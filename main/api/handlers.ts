@@ -8,6 +8,7 @@ import { describeConfigFields } from '../trm/config.ts';
 import { findPreset, PRESETS } from '../trm/presets.ts';
 import type { Handlers } from './register.ts';
 import { createLibraryHandlers } from './library-handlers.ts';
+import { createTraceHandlers } from './trace-handlers.ts';
 
 /** The trainer functions the API calls in the main process (main/train/run.ts; training itself runs in jobs). */
 export interface ApiTrainer {
@@ -118,6 +119,8 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
     'app.info': () => ({ ...app, backend: db.getSetting<string>(BACKEND_SETTING) ?? 'auto' }),
     // Puzzle library and editor (library.*, drafts.*, puzzles.*): main/api/library-handlers.ts.
     ...createLibraryHandlers({ db, workspace: app.workspace }),
+    // Step viewer (traces.*): main/api/trace-handlers.ts.
+    ...createTraceHandlers({ db }),
     'views.list': () => db.listViews<CompareViewState>(),
     'views.save': ({ name, state }) => db.saveView(name, state),
     'views.delete': ({ viewId }) => ({ deleted: db.deleteView(viewId) }),

@@ -9,13 +9,18 @@ import { createEngine, type Engine } from '../train/engine.ts';
 import { RunError } from '../train/run.ts';
 import { selectBackend, type BackendName } from '../trm/backend.ts';
 import type { RunConfig } from '../trm/config.ts';
+import { evaluationPuzzle } from './evaluation-puzzle.ts';
 import { parsePuzzleFile, type PuzzleInput } from './puzzle-input.ts';
+import { traceGridOf } from './trace-view.ts';
 import { decodeTrace, encodeTrace } from './trace-codec.ts';
 import { trace, type Trace } from './trace.ts';
 
 export interface TraceRunOptions {
-  /** The puzzle file's text and name (see puzzle-input.ts for the formats). */
-  puzzleText: string;
+  /** The puzzle file's text and name (see puzzle-input.ts for the formats). Either this or `evaluationKey`. */
+  puzzleText?: string;
+  /** A held-out example of the run's own data by its evaluation key (e.g. "test/3", "taskid:0"); see
+   *  evaluation-puzzle.ts. */
+  evaluationKey?: string;
   puzzleName?: string;
   /** latest (default), best or step_N. */
   checkpoint?: string;
@@ -55,13 +60,15 @@ export async function traceRun(runId: number, options: TraceRunOptions): Promise
     const { model, train, data: dataConfig } = run.config as unknown as RunConfig;
     const config: RunConfig = { model, train, data: dataConfig };
     const data = openTaskData(config.data, config.train.seed);
-    const puzzle = parsePuzzleFile(options.puzzleText, data, { dataConfig: config.data, testIndex: options.testIndex, name: options.puzzleName });
+    const puzzle = options.evaluationKey !== undefined
+      ? evaluationPuzzle(data, options.evaluationKey)
+      : parsePuzzleFile(options.puzzleText ?? '', data, { dataConfig: config.data, testIndex: options.testIndex, name: options.puzzleName });
     await selectBackend(options.backend);
     engine = createEngine(config);
     engine.restore(readCheckpoint(row.path));
     const result = trace(engine, puzzle, { innerSteps: options.innerSteps });
     const traceId = db.addTrace({
-      runId, checkpointStep: row.step, puzzleKey: puzzle.puzzleKey, innerSteps: result.inner !== null, summary: traceSummary(result), blob: encodeTrace(result),
+      runId, checkpointStep: row.step, puzzleKey: puzzle.puzzleKey, innerSteps: result.inner !== null, summary: { ...traceSummary(result), grid: traceGridOf(data) }, blob: encodeTrace(result),
     });
     return { traceId, runId, checkpointStep: row.step, puzzle, trace: result, data };
   } finally {

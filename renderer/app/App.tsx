@@ -4,6 +4,7 @@
 import type { ReactNode } from 'react';
 import { ComparePage } from '../compare/ComparePage.tsx';
 import { RunsView } from '../runs/RunsView.tsx';
+import { ViewerPage } from '../viewer/ViewerPage.tsx';
 import { LibraryView } from '../library/LibraryView.tsx';
 import { EditorView } from '../editor/EditorView.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
@@ -22,6 +23,7 @@ const VIEWS: ViewEntry[] = [
   { segment: 'library', label: 'Library', render: (route) => <LibraryView route={route} /> },
   { segment: 'editor', label: 'Editor', render: (route) => <EditorView route={route} /> },
   { segment: 'compare', label: 'Compare', render: (route) => <ComparePage route={route} /> },
+  { segment: 'viewer', label: 'Step viewer', render: (route) => <ViewerPage route={route} /> },
 ];
 
 const DEFAULT_VIEW = VIEWS[0];

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { readNpy, writeNpy, type NpyArray } from '../common/npy.ts';
 import type { DataConfig } from '../trm/config.ts';
 import { HierarchySampler, evalBatches, exampleCount, hierarchyProblems, type PuzzleHierarchy } from './hierarchy.ts';
-import { registerTask, type TaskData } from './task-data.ts';
+import { registerTask, type TaskData, officialScoring } from './task-data.ts';
 
 /** Exactly the fields of the official `dataset.json` (`PuzzleDatasetMetadata`). */
 export interface OfficialMetadata {
@@ -237,6 +237,7 @@ export function openOfficialTask(config: Extract<DataConfig, { kind: 'official' 
     testBatches: (batchSize, limit) => evalBatches(test, batchSize, limit, (row) => `test/${row}`),
     render: (tokens) => renderTokens(tokens, grid),
     grid,
+    scoreEvaluation: officialScoring(dir, vocabSize),
   };
 }
 

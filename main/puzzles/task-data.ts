@@ -51,6 +51,23 @@ export interface EvaluatedExample {
 
 export type TaskFactory = (config: DataConfig, seed: number) => TaskData;
 
+/** Scoring for a folder in the official layout, offered by the task that recognises it (ARC: test_puzzles.json
+ *  present → voting). Returns null when the folder is not its kind. */
+export type OfficialScorer = (dir: string, vocabSize: number) => TaskData['scoreEvaluation'] | null;
+const officialScorers: OfficialScorer[] = [];
+
+export function registerOfficialScorer(scorer: OfficialScorer): void {
+  officialScorers.push(scorer);
+}
+
+export function officialScoring(dir: string, vocabSize: number): TaskData['scoreEvaluation'] | undefined {
+  for (const scorer of officialScorers) {
+    const score = scorer(dir, vocabSize);
+    if (score) return score;
+  }
+  return undefined;
+}
+
 const factories = new Map<string, TaskFactory>();
 
 export function registerTask(kind: DataConfig['kind'], factory: TaskFactory): void {

@@ -2,7 +2,7 @@
 // (backend, model, data, loop, metrics, evaluations, checkpoints, status), evaluate any of its checkpoints.
 // The CLI and the app's job processes both call these; the database is the source of truth throughout.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { openDatabase, type RunRow, type TrmDb } from '../../db/index.ts';
 import { workspaceDir } from '../common/paths.ts';
 import { openTaskData, type TaskData } from '../puzzles/task-data.ts';
@@ -32,13 +32,18 @@ export interface CreateRunOptions {
   tags?: string[];
   notes?: string;
   parentRunId?: number;
+  /** Train on a folder in the official TRM dataset layout instead of the preset's data. */
+  dataDir?: string;
 }
 
 /** The config a preset and overrides give, with the data-derived model fields filled in; throws ConfigError. */
-export function resolveConfig(preset: string, overrides: Record<string, string> = {}): { config: RunConfig; data: TaskData } {
+export function resolveConfig(preset: string, overrides: Record<string, string> = {}, dataDir?: string): { config: RunConfig; data: TaskData } {
   let config: RunConfig;
   try {
-    config = applyOverrides(presetConfig(preset), overrides);
+    const base = presetConfig(preset);
+    // A folder in the official TRM layout replaces the preset's data (e.g. one built here or by the official scripts).
+    if (dataDir) base.data = { kind: 'official', dir: resolvePath(dataDir) };
+    config = applyOverrides(base, overrides);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     throw new ConfigError({ preset: (error as Error).message });
@@ -75,7 +80,7 @@ export function estimateRun(preset: string, overrides: Record<string, string> = 
 }
 
 export async function createRun(options: CreateRunOptions, db?: TrmDb): Promise<{ runId: number }> {
-  const { config, data } = resolveConfig(options.preset, options.overrides);
+  const { config, data } = resolveConfig(options.preset, options.overrides, options.dataDir);
   if (options.backend && !['tensorflow', 'wasm', 'cpu'].includes(options.backend)) throw new ConfigError({ backend: `must be tensorflow, wasm or cpu (got '${options.backend}')` });
   const database = db ?? openDatabase();
   try {
@@ -268,6 +273,8 @@ function describeFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException)?.code;
   const message = error instanceof Error ? error.message : String(error);
   if (code === 'ENOSPC' || /SQLITE_FULL|no space left/i.test(message)) return `disk full: ${message}. Checkpoints saved before this point are intact; free space and resume the run.`;
+  if (/memory access out of bounds|out of memory|Array buffer allocation failed/i.test(message))
+    return `out of memory (${message}): the WASM backend is limited to 4 GB; use a smaller train.batchSize, model or canvas, or the tensorflow backend. Checkpoints saved before this point are intact.`;
   return message;
 }
 

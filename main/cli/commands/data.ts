@@ -61,7 +61,7 @@ async function build(argv: string[]): Promise<number> {
     // `--subsets training evaluation concept`: the values after --subsets arrive as positionals too.
     const subsets = [...(args.lists.get('subsets') ?? []), ...args.positional];
     const { buildArcDataset } = await import('../../puzzles/arc/build.ts');
-    const result = await buildArcDataset({ subsets: subsets.length > 0 ? subsets : ['training', 'evaluation', 'concept'], testSet: args.values.get('test-set') ?? 'evaluation', tasks: args.values.get('tasks'), augmentations: integerFlag(args, 'aug') ?? 1000, seed: integerFlag(args, 'seed') ?? 42, out, canvas: integerFlag(args, 'canvas') });
+    const result = await buildArcDataset({ subsets: subsets.length > 0 ? subsets : args.values.get('tasks') ? [] : ['training', 'evaluation', 'concept'], testSet: args.values.get('test-set') ?? (args.values.get('tasks') ? 'custom' : 'evaluation'), tasks: args.values.get('tasks'), augmentations: integerFlag(args, 'aug') ?? 1000, seed: integerFlag(args, 'seed') ?? 42, out, canvas: integerFlag(args, 'canvas') });
     console.log(typeof result === 'string' ? result : `wrote ${out}`);
     return 0;
   }

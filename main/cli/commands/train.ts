@@ -28,6 +28,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     tags: { kind: 'value', help: 'comma-separated tags' },
     notes: { kind: 'value', help: 'notes (markdown)' },
     'max-steps': { kind: 'value', help: 'optimizer steps (train.maxSteps)' },
+    data: { kind: 'value', help: 'train on a folder in the official TRM .npy layout' },
   });
   const preset = args.values.get('preset');
   if (!preset) throw new UsageError('--preset is required (see trm presets)');
@@ -36,7 +37,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (maxSteps !== undefined) overrides['train.maxSteps'] = String(maxSteps);
   const minutes = numberFlag(args, 'minutes');
   const backend = backendFlag(args.values.get('backend'));
-  const { runId } = await createRun({ preset, overrides, name: args.values.get('name'), backend, tags: args.values.get('tags')?.split(',').map((t) => t.trim()).filter(Boolean), notes: args.values.get('notes') });
+  const { runId } = await createRun({ preset, overrides, name: args.values.get('name'), backend, tags: args.values.get('tags')?.split(',').map((t) => t.trim()).filter(Boolean), notes: args.values.get('notes'), dataDir: args.values.get('data') });
   console.error(`run ${runId} created (preset ${preset})`);
   return train(runId, { minutes, backend }, args.switches.has('json'));
 }

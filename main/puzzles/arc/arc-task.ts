@@ -4,7 +4,10 @@
 import { createHash } from 'node:crypto';
 import type { DataConfig } from '../../trm/config.ts';
 import { HierarchySampler, evalBatches, exampleCount } from '../hierarchy.ts';
-import { registerTask, type TaskData } from '../task-data.ts';
+import { registerOfficialScorer, registerTask, type TaskData } from '../task-data.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { openOfficialArcVoting } from './build.ts';
 import { composeArc, identifierTableProblem, maxArcIdentifiers, type ArcDataset, type ArcSubset } from './compose.ts';
 import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
 import { arcSubsetFolder, CUSTOM_SUBSET, loadTaskSet, parseTaskPaths } from './load.ts';
@@ -118,4 +121,14 @@ export function renderCanvas(tokens: ArrayLike<number>, canvas: number): string 
 registerTask('arc', (config, seed) => {
   if (config.kind !== 'arc') throw new Error(`expected an 'arc' data config, got '${config.kind}'`);
   return openArcTask(config, seed);
+});
+
+// An official-layout ARC folder (vocabulary 12 with test_puzzles.json) is scored by voting, like the official evaluator.
+registerOfficialScorer((dir, vocabSize) => {
+  if (vocabSize !== ARC_VOCAB_SIZE || !existsSync(join(dir, 'test_puzzles.json'))) return null;
+  let voting: ReturnType<typeof openOfficialArcVoting> | undefined;
+  return (results) => {
+    voting ??= openOfficialArcVoting(dir);
+    return scoreArcEvaluation(voting.vote(results.map((r) => ({ key: r.key, predictedTokens: r.finalPrediction, inputTokens: r.inputs, qHaltLogit: r.finalQHaltLogit }))));
+  };
 });

@@ -280,8 +280,9 @@ export interface TraceStepDetail {
   qHaltLogit: number;
   deltaY: number;
   deltaZ: number;
-  /** Per-cell ‖z‖. */
+  /** Per-cell ‖z‖ and ‖z_s − z_{s−1}‖ (after RMSNorm ‖z‖ is often flat; the change is where the latent moves). */
   zNorms: number[];
+  zDeltaNorms: number[];
   changedCells: number | null;
   cellAccuracy: number | null;
   exact: boolean | null;

@@ -49,6 +49,7 @@ export function traceDetail(info: TraceInfo, run: TraceDetail['run'], grid: Trac
       deltaY: s.deltaY,
       deltaZ: s.deltaZ,
       zNorms: rounded(s.zNorms),
+      zDeltaNorms: rounded(s.zDeltaNorms),
       changedCells: s.changedCells,
       cellAccuracy: s.cellAccuracy,
       exact: s.exact,

@@ -98,6 +98,10 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
             onEvaluate={(step) => act(() => api.evaluations.start({ runId, checkpoint: `step_${step}` }))} />
           <h2>Evaluations</h2>
           <EvaluationsTable evaluations={evaluations} />
+          <div className="button-row step-viewer-links">
+            <a href={`#/viewer?run=${run.id}`}>Trace a puzzle…</a>
+            {evaluations.length > 0 && <a href={`#/viewer?run=${run.id}&dataset=latest`}>Dataset view (step viewer)</a>}
+          </div>
         </section>
         <section className="panel">
           <h2>Notes and labels</h2>

@@ -39,7 +39,7 @@ export function DatasetView({ runId, evaluationId }: { runId: number; evaluation
   const rightCount = puzzles.filter((p) => p.correct).length;
   return (
     <div className="dataset-view" data-evaluation-id={info.evaluation.id}>
-      <section className="panel toolbar">
+      <section className="panel dataset-toolbar">
         <label className="control">Evaluation
           <select value={info.evaluation.id} aria-label="Evaluation" onChange={(e) => navigate(viewerHash({ run: runId, dataset: Number(e.target.value) }), { replace: true })}>
             {info.evaluations.map((e) => <option key={e.id} value={e.id}>checkpoint step {e.checkpointStep} · {e.split} · {formatDateTime(e.createdAt)}</option>)}

@@ -68,7 +68,8 @@ export function AnswerGrid({ trace, tokens, previous, overlays, cellSize, select
       onCellClick={onCellClick && ((r, c) => onCellClick(r * cols + c))}>
       {wrong.map((cell) => {
         const { x, y } = at(cell);
-        return <path key={`w${cell}`} className="overlay-wrong" d={`M${x + 2} ${y + 2}L${x + cellSize - 2} ${y + cellSize - 2}M${x + cellSize - 2} ${y + 2}L${x + 2} ${y + cellSize - 2}`} />;
+        const corner = Math.max(3, cellSize * 0.38);
+        return <path key={`w${cell}`} className="overlay-wrong" d={`M${x + 0.5} ${y + 0.5}h${corner}L${x + 0.5} ${y + corner}z`} />;
       })}
       {changed.map((cell) => {
         const { x, y } = at(cell);
@@ -82,8 +83,9 @@ export function AnswerGrid({ trace, tokens, previous, overlays, cellSize, select
 }
 
 /** A sequential heatmap (light → dark blue) of one number per cell, with its range in the caption. */
-export function Heatmap({ values, rows, cols, cellSize, label, max: fixedMax, onCellClick }: { values: number[]; rows: number; cols: number; cellSize: number; label: string; max?: number; onCellClick?: (cell: number) => void }) {
+export function Heatmap({ values, rows, cols, cellSize, label, min = 0, max: fixedMax, onCellClick }: { values: number[]; rows: number; cols: number; cellSize: number; label: string; min?: number; max?: number; onCellClick?: (cell: number) => void }) {
   const max = fixedMax ?? Math.max(1e-9, ...values);
+  const span = Math.max(1e-9, max - min);
   return (
     <svg className="grid heatmap" role="img" aria-label={label} width={cols * cellSize} height={rows * cellSize}
       onClick={onCellClick && ((event) => {
@@ -91,7 +93,7 @@ export function Heatmap({ values, rows, cols, cellSize, label, max: fixedMax, on
         onCellClick(Math.floor(((event.clientY - box.top) / box.height) * rows) * cols + Math.floor(((event.clientX - box.left) / box.width) * cols));
       })}>
       {values.map((value, cell) => (
-        <rect key={cell} x={(cell % cols) * cellSize} y={Math.floor(cell / cols) * cellSize} width={cellSize - (cellSize >= 6 ? 1 : 0)} height={cellSize - (cellSize >= 6 ? 1 : 0)} fill={heatColour(value / max)}>
+        <rect key={cell} x={(cell % cols) * cellSize} y={Math.floor(cell / cols) * cellSize} width={cellSize - (cellSize >= 6 ? 1 : 0)} height={cellSize - (cellSize >= 6 ? 1 : 0)} fill={heatColour((value - min) / span)}>
           <title>{value.toFixed(3)}</title>
         </rect>
       ))}
@@ -147,7 +149,7 @@ export function Scrubber({ count, index, onIndex, playing, onTogglePlay, tempoMs
 }) {
   return (
     <div className="scrubber">
-      <button onClick={() => onIndex(0)} title="First step (Home)">⏮</button>
+      <button onClick={() => onIndex(0)} title="First step (Home)">|◀</button>
       <button onClick={() => onIndex(Math.max(0, index - 1))} title="Previous step (←)">◀</button>
       <button className="play" onClick={onTogglePlay} title="Play / pause (Space)" aria-label={playing ? 'Pause' : 'Play'}>{playing ? '❚❚' : '▶'}</button>
       <button onClick={() => onIndex(Math.min(count - 1, index + 1))} title="Next step (→)">▶|</button>
@@ -169,10 +171,10 @@ export function FilmStrip({ trace, index, onIndex, overlays }: { trace: TraceDet
       {trace.steps.map((s, i) => (
         <button key={s.step} role="option" aria-selected={i === index} className={`film-frame${i === index ? ' current' : ''}${s.step === trace.trainingHaltStep ? ' halts' : ''}`}
           onClick={() => onIndex(i)} data-step={s.step}>
-          <AnswerGrid trace={trace} tokens={s.prediction} previous={i > 0 ? trace.steps[i - 1].prediction : null} overlays={{ ...overlays, confidence: false }} cellSize={thumb} label={`step ${s.step}`} />
+          <AnswerGrid trace={trace} tokens={s.prediction} previous={i > 0 ? trace.steps[i - 1].prediction : null} overlays={{ changed: false, wrong: overlays.wrong, confidence: false }} cellSize={thumb} label={`step ${s.step}`} />
           <span className="frame-caption">
             <strong>{s.step}</strong>{s.exact === true && <span className="ok"> ✓</span>}
-            <span className="muted"> σ {s.haltProbability.toFixed(2)}</span>
+            <span className="muted"> σ {s.haltProbability.toFixed(2)}{s.changedCells ? ` · Δ${s.changedCells}` : ''}</span>
           </span>
           {s.step === trace.trainingHaltStep && <span className="halt-mark">halts</span>}
         </button>
@@ -195,7 +197,11 @@ export function TraceView({ trace }: { trace: TraceDetail }) {
   const distribution = useMemo(() => (selectedCell === null ? null : cellDistribution(trace, selectedCell)), [trace, selectedCell]);
   const changedCount = changedCells(trace, index).length;
   const wrongCount = trace.target ? wrongCells(trace, step.prediction).length : null;
-  const zMax = useMemo(() => Math.max(...trace.steps.flatMap((s) => s.zNorms)), [trace]);
+  // One colour scale per quantity for every step (min–max over the trace), so scrubbing shows change.
+  const zScales = useMemo(() => {
+    const range = (values: number[]) => [Math.min(...values), Math.max(...values)] as const;
+    return { norm: range(trace.steps.flatMap((s) => s.zNorms)), delta: range(trace.steps.flatMap((s) => s.zDeltaNorms)) };
+  }, [trace]);
   const onCell = (cell: number) => setSelectedCell((c) => (c === cell ? null : cell));
 
   return (
@@ -257,8 +263,11 @@ export function TraceView({ trace }: { trace: TraceDetail }) {
       <section className="panel">
         <h2>Latent z</h2>
         <div className="latent-row">
-          <GridPanel title={`‖z‖ per cell at step ${step.step}`} note={`scale 0–${zMax.toFixed(1)} (all steps)`}>
-            <Heatmap values={step.zNorms} rows={rows} cols={cols} cellSize={cellSizeFor(cols, 200, 4, 30)} max={zMax} label="z norm heatmap" onCellClick={onCell} />
+          <GridPanel title={`‖z‖ per cell at step ${step.step}`} note={`scale ${zScales.norm[0].toFixed(2)}–${zScales.norm[1].toFixed(2)} over all steps`}>
+            <Heatmap values={step.zNorms} rows={rows} cols={cols} cellSize={cellSizeFor(cols, 160, 4, 30)} min={zScales.norm[0]} max={zScales.norm[1]} label="z norm heatmap" onCellClick={onCell} />
+          </GridPanel>
+          <GridPanel title={`‖z − z_prev‖ per cell at step ${step.step}`} note={`scale ${zScales.delta[0].toFixed(2)}–${zScales.delta[1].toFixed(2)} over all steps`}>
+            <Heatmap values={step.zDeltaNorms} rows={rows} cols={cols} cellSize={cellSizeFor(cols, 160, 4, 30)} min={zScales.delta[0]} max={zScales.delta[1]} label="z change heatmap" onCellClick={onCell} />
           </GridPanel>
           <PcaChart trace={trace} stepIndex={index} onStep={setIndex} />
           <p className="small muted latent-note">z cannot be decoded into colours; its per-cell norm and the path of the mean-pooled state

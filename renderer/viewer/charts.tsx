@@ -51,13 +51,13 @@ export function ConvergenceChart({ trace, stepIndex, onStep }: { trace: TraceDet
   const data = trace.steps.map((s) => ({ step: s.step, deltaY: s.deltaY, deltaZ: s.deltaZ, changed: s.changedCells }));
   return (
     <figure className="chart-panel viewer-chart" data-chart="Convergence">
-      <figcaption><span className="chart-title">Convergence ‖Δy‖, ‖Δz‖ (log)</span></figcaption>
+      <figcaption><span className="chart-title">Convergence ‖Δy‖, ‖Δz‖ (change from the previous step)</span></figcaption>
       <div className="chart-body">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 14, bottom: 0, left: -10 }} onClick={stepClick(onStep)}>
             <CartesianGrid stroke="#eef0f3" />
             <XAxis dataKey="step" tick={{ fontSize: 10 }} />
-            <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tick={{ fontSize: 10 }} tickFormatter={(v: number) => v.toPrecision(1)} />
+            <YAxis domain={[0, 'auto']} tick={{ fontSize: 10 }} tickFormatter={(v: number) => Number(v.toPrecision(3)).toString()} />
             <Tooltip formatter={fixed(4)} labelFormatter={(step) => `step ${step}`} />
             <Legend wrapperStyle={{ fontSize: 11 }} />
             <ReferenceLine x={trace.steps[stepIndex]?.step} stroke="#9aa3af" strokeDasharray="2 2" />
@@ -127,8 +127,8 @@ function PcaPath({ variable, points, width, height, colour, stepIndex, onStep }:
 /** One cell's distribution over steps: a row per value (its palette swatch and glyph), a column per step, darker
  *  = more probable; the predicted value of each step is outlined. */
 export function CellDistributionChart({ trace, distribution, tokens, stepIndex, onStep }: { trace: TraceDetail; distribution: number[][]; tokens: number[]; stepIndex: number; onStep: (index: number) => void }) {
-  const cell = 18;
-  const labelWidth = 44;
+  const cell = 22;
+  const labelWidth = 48;
   const width = labelWidth + distribution.length * cell;
   const height = tokens.length * cell + 16;
   const label = (token: number) => {
@@ -145,11 +145,10 @@ export function CellDistributionChart({ trace, distribution, tokens, stepIndex, 
             <rect x={0} y={row * cell + 2} width={14} height={cell - 4} fill={value === null ? '#fff' : cellColour(value)} stroke="#ccc" />
             <text x={18} y={row * cell + cell / 2} fontSize={10} dominantBaseline="central" fill="#4b5363">{label(token)}</text>
             {distribution.map((p, step) => {
-              const predicted = trace.steps[step].prediction;
               return (
                 <rect key={step} x={labelWidth + step * cell + 1} y={row * cell + 1} width={cell - 2} height={cell - 2} fill={`rgba(31, 36, 48, ${Math.min(1, p[token]).toFixed(3)})`}
                   stroke={argmax(p) === token ? '#e0772b' : 'none'} strokeWidth={2} onClick={() => onStep(step)} className="clickable">
-                  <title>{`step ${step + 1}: p(${label(token)}) = ${p[token].toFixed(3)}${predicted ? '' : ''}`}</title>
+                  <title>{`step ${step + 1}: p(${label(token)}) = ${p[token].toFixed(3)}`}</title>
                 </rect>
               );
             })}

@@ -1,8 +1,10 @@
 // Checkpoints: one row per saved model file, plus the `latest` / `best` aliases that point at one of them.
 import { prepared, writeTransaction, type Database } from './sql.ts';
+// `import type` is erased at run time, so db loads no zod.
+import type { CheckpointInfo } from '../preload/contract.ts';
 
-export const CHECKPOINT_ALIASES = ['latest', 'best'] as const;
-export type CheckpointAlias = (typeof CHECKPOINT_ALIASES)[number];
+export type CheckpointAlias = CheckpointInfo['aliases'][number];
+export const CHECKPOINT_ALIASES = ['latest', 'best'] as const satisfies readonly CheckpointAlias[];
 /** A checkpoint by alias or by step, e.g. `step_5000`. */
 export type CheckpointRef = CheckpointAlias | `step_${number}`;
 
@@ -15,15 +17,8 @@ export interface NewCheckpoint {
   metrics?: object;
 }
 
-export interface CheckpointRow {
-  runId: number;
-  step: number;
-  path: string;
-  bytes: number;
-  metrics: Record<string, unknown>;
-  createdAt: number;
-  aliases: CheckpointAlias[];
-}
+/** A checkpoint as stored: the API's CheckpointInfo (the one declaration, preload/contract.ts). */
+export type CheckpointRow = CheckpointInfo;
 
 interface CheckpointRecord {
   run_id: number; step: number; path: string; bytes: number; metrics_json: string; created_at: number;

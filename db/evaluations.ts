@@ -1,5 +1,7 @@
 // Evaluations of a checkpoint on a data split: aggregate metrics plus one row per puzzle (for drill-down).
 import { parseJson, prepared, writeTransaction, type Database } from './sql.ts';
+// `import type` is erased at run time, so db loads no zod.
+import type { EvaluationInfo, EvaluationPuzzle } from '../preload/contract.ts';
 
 export interface PuzzleResult {
   puzzleKey: string;
@@ -17,23 +19,9 @@ export interface NewEvaluation {
   perPuzzle: PuzzleResult[];
 }
 
-export interface EvaluationRow {
-  id: number;
-  runId: number;
-  checkpointStep: number;
-  split: string;
-  metrics: Record<string, unknown>;
-  puzzleCount: number;
-  correctCount: number;
-  createdAt: number;
-}
-
-export interface PuzzleResultRow {
-  puzzleKey: string;
-  correct: boolean;
-  haltStep: number | null;
-  detail: Record<string, unknown> | null;
-}
+/** An evaluation and one puzzle's result as stored: the API's types (the one declaration, preload/contract.ts). */
+export type EvaluationRow = EvaluationInfo;
+export type PuzzleResultRow = EvaluationPuzzle;
 
 interface EvaluationRecord {
   id: number; run_id: number; checkpoint_step: number; split: string; metrics_json: string; puzzle_count: number;

@@ -1,5 +1,7 @@
 // Metric series: the append-only hot path, with a per-(run, key) summary row maintained in the same transaction.
 import { prepared, writeTransaction, type Database } from './sql.ts';
+// The series and summary types are the API's (erased at run time; see preload/contract.ts).
+import type { MetricSeries, MetricSummary } from '../preload/contract.ts';
 
 export interface MetricRow {
   key: string;
@@ -8,22 +10,7 @@ export interface MetricRow {
   value: number;
 }
 
-export interface MetricSeries {
-  steps: number[];
-  values: number[];
-  wallTimesMs: number[];
-}
-
-export interface MetricSummary {
-  lastStep: number;
-  lastWallTimeMs: number;
-  /** The value at the highest step (NaN if that value was NaN). */
-  lastValue: number;
-  /** Smallest / largest value that is not NaN; NaN when every value was NaN. */
-  minValue: number;
-  maxValue: number;
-  count: number;
-}
+export type { MetricSeries, MetricSummary };
 
 export interface SeriesOptions {
   /** Downsample each series to at most this many points, keeping the first and last point and each bucket's

@@ -1,9 +1,12 @@
 // Runs: one row per training job, with its configuration, provenance, status and the live step.
 import { likePattern, prepared, type Database } from './sql.ts';
-import { getMetricSummaries, type MetricSummary } from './metrics.ts';
+import { getMetricSummaries } from './metrics.ts';
+// Row types come from the API contract, which the renderer shares; `import type` is erased, so db loads no zod.
+import type { RunInfo, RunStatus, RunSummaryInfo } from '../preload/contract.ts';
 
-export const RUN_STATUSES = ['queued', 'running', 'finished', 'failed', 'stopped', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
+export type { RunStatus };
+/** The statuses at run time (the contract's RUN_STATUS_VALUES would load zod). */
+export const RUN_STATUSES = ['queued', 'running', 'finished', 'failed', 'stopped', 'interrupted'] as const satisfies readonly RunStatus[];
 
 export interface NewRun {
   name: string;
@@ -21,37 +24,11 @@ export interface NewRun {
   totalSteps: number;
 }
 
-export interface RunRow {
-  id: number;
-  name: string;
-  preset: string;
-  config: Record<string, unknown>;
-  status: RunStatus;
-  backend: string;
-  backendVersion: string;
-  appVersion: string;
-  datasetFingerprint: string;
-  parentRunId: number | null;
-  tags: string[];
-  notes: string;
-  color: string | null;
-  archived: boolean;
-  /** The training process while running; null otherwise. */
-  pid: number | null;
-  /** The last completed training step (the trainer updates it). */
-  step: number;
-  totalSteps: number;
-  error: string | null;
-  createdAt: number;
-  updatedAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-}
+/** A run as stored; the API's RunInfo is the one declaration (see preload/contract.ts). */
+export type RunRow = RunInfo;
 
 /** A run with its metric summaries by key (last/min/max/count), as the runs table shows it. */
-export interface RunSummary extends RunRow {
-  metrics: Record<string, MetricSummary>;
-}
+export type RunSummary = RunSummaryInfo;
 
 export interface RunPatch {
   name?: string;

@@ -2,9 +2,12 @@
 // This module stores text; it does not parse ARC JSON or Sudoku rows — main/library does that and hands over
 // the summary a list needs.
 import { likePattern, parseJson, prepared, writeTransaction, type Database } from './sql.ts';
+// Row types come from the API contract (`import type` is erased at run time, so db loads no zod).
+import type { DraftInfo, PuzzleKind, TaskInfo, TaskItemInfo, TaskSetInfo } from '../preload/contract.ts';
 
-export const PUZZLE_KINDS = ['arc', 'sudoku', 'maze'] as const;
-export type PuzzleKind = (typeof PUZZLE_KINDS)[number];
+export type { PuzzleKind };
+/** The kinds at run time (the contract's PUZZLE_KIND_VALUES would load zod). */
+export const PUZZLE_KINDS = ['arc', 'sudoku', 'maze'] as const satisfies readonly PuzzleKind[];
 
 export interface NewTaskSet {
   name: string;
@@ -13,16 +16,7 @@ export interface NewTaskSet {
   source?: string | null;
 }
 
-export interface TaskSetRow {
-  id: number;
-  name: string;
-  kind: PuzzleKind;
-  readOnly: boolean;
-  source: string | null;
-  taskCount: number;
-  createdAt: number;
-  updatedAt: number;
-}
+export type TaskSetRow = TaskSetInfo;
 
 export interface NewTask {
   setId: number;
@@ -35,21 +29,10 @@ export interface NewTask {
   summary?: Record<string, unknown>;
 }
 
-/** A task without its content, as lists show it. */
-export interface TaskListItem {
-  id: number;
-  setId: number;
-  name: string;
-  kind: PuzzleKind;
-  tags: string[];
-  summary: Record<string, unknown>;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A task without its content, as lists show it (the API adds thumbnails, which are not stored). */
+export type TaskListItem = Omit<TaskItemInfo, 'thumbnail'>;
 
-export interface TaskRow extends TaskListItem {
-  content: string;
-}
+export type TaskRow = Omit<TaskInfo, 'thumbnail'>;
 
 export interface TaskPatch {
   name?: string;
@@ -69,15 +52,8 @@ export interface TaskFilter {
   offset?: number;
 }
 
-export interface Draft {
-  /** One key per open editor document, chosen by the editor (e.g. 'task:12'). */
-  key: string;
-  taskId: number | null;
-  kind: PuzzleKind;
-  name: string;
-  content: string;
-  updatedAt: number;
-}
+/** An autosaved editor document, one per key the editor chooses (e.g. 'task:12'). */
+export type Draft = DraftInfo;
 
 export type NewDraft = Omit<Draft, 'updatedAt' | 'taskId'> & { taskId?: number | null };
 

@@ -1,6 +1,8 @@
 // Step-viewer traces: a puzzle run through every supervision step of one checkpoint, stored as an opaque blob
 // (main/trace/trace-codec.ts encodes and decodes it; the database never looks inside).
 import { parseJson, prepared, type Database } from './sql.ts';
+// `import type` is erased at run time, so db loads no zod.
+import type { TraceInfo } from '../preload/contract.ts';
 
 export interface NewTrace {
   runId: number;
@@ -13,16 +15,8 @@ export interface NewTrace {
   blob: Uint8Array;
 }
 
-export interface TraceRow {
-  id: number;
-  runId: number;
-  checkpointStep: number;
-  puzzleKey: string;
-  createdAt: number;
-  innerSteps: boolean;
-  summary: Record<string, unknown>;
-  bytes: number;
-}
+/** A trace as stored, without its blob: the API's TraceInfo (the one declaration, preload/contract.ts). */
+export type TraceRow = TraceInfo;
 
 interface TraceRecord {
   id: number; run_id: number; checkpoint_step: number; puzzle_key: string; created_at: number; inner_steps: number;

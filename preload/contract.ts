@@ -14,7 +14,8 @@ export type { TrainEvent, RunConfig };
 export type RunStatus = 'queued' | 'running' | 'finished' | 'failed' | 'stopped' | 'interrupted';
 export const RUN_STATUS_VALUES = ['queued', 'running', 'finished', 'failed', 'stopped', 'interrupted'] as const;
 
-// These mirror the database's rows (db/); main returns the rows as they are, and tsc checks that they fit.
+// The database's rows (db/*.ts) are these types: db imports them with `import type` (erased at run time, so db
+// loads no zod), and main returns the rows as they are.
 
 export interface RunInfo {
   id: number;
@@ -32,8 +33,9 @@ export interface RunInfo {
   notes: string;
   color: string | null;
   archived: boolean;
+  /** The training process while running; null otherwise. */
   pid: number | null;
-  /** Last completed step and the planned total. */
+  /** Last completed step (the trainer updates it) and the planned total. */
   step: number;
   totalSteps: number;
   error: string | null;
@@ -46,7 +48,9 @@ export interface RunInfo {
 export interface MetricSummary {
   lastStep: number;
   lastWallTimeMs: number;
+  /** The value at the highest step (NaN if that value was NaN). */
   lastValue: number;
+  /** Smallest / largest value that is not NaN; NaN when every value was NaN. */
   minValue: number;
   maxValue: number;
   count: number;
@@ -215,6 +219,7 @@ export interface ImportProblem {
 }
 
 export interface DraftInfo {
+  /** One key per open editor document, chosen by the editor (e.g. 'task:12'). */
   key: string;
   taskId: number | null;
   kind: PuzzleKind;
@@ -246,7 +251,7 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
 
 // ---- Step viewer (renderer/viewer; main/api/trace-handlers.ts, main/trace/trace-view.ts) ----
 
-/** A stored trace without its data (mirrors db/traces.ts TraceRow). */
+/** A stored trace without its data (db/traces.ts TraceRow is this type). */
 export interface TraceInfo {
   id: number;
   runId: number;

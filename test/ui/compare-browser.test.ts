@@ -4,87 +4,41 @@
 // test-artifacts/compare-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import WebSocket from 'ws';
-import { createWsClient, serverSocketUrl, type WebSocketConstructor } from '../../preload/ws-client.ts';
-import type { WorkbenchApi } from '../../preload/contract.ts';
-import { PACKAGE_ROOT } from '../../main/common/paths.ts';
-import { ensureRendererBuilt, startServer, type RunningServer } from '../../main/server/index.ts';
+import type { Page } from 'playwright-core';
+import { skip, startBrowserUi, temporaryWorkspace, TINY_SUDOKU4, trainRun, waitUntil, type BrowserUi } from './browser-harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(PACKAGE_ROOT, 'test-artifacts');
-const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt-get install chromium)`;
-
-const TINY = { 'model.hiddenSize': '16', 'model.numHeads': '2', 'model.puzzleEmbDim': '16', 'train.batchSize': '8', 'train.maxSteps': '20', 'train.evalInterval': '10', 'train.evalExamples': '16', 'data.testExamples': '16' };
+const TINY = { ...TINY_SUDOKU4, 'train.evalInterval': '10' };
 const VARIANTS = [
   { name: 'seed 1 L2', overrides: { 'train.seed': '1', 'model.lCycles': '2' } },
   { name: 'seed 2 L2', overrides: { 'train.seed': '2', 'model.lCycles': '2' } },
   { name: 'seed 1 L3', overrides: { 'train.seed': '1', 'model.lCycles': '3' } },
 ];
 
-let workspace: string;
-let server: RunningServer;
-let browser: Browser;
+let ui: BrowserUi;
 let page: Page;
-let api: WorkbenchApi & { close(): void };
+let api: BrowserUi['api'];
 const runIds: number[] = [];
-const pageProblems: string[] = [];
 
 before(async () => {
   if (skip) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'trm-compare-'));
-  ensureRendererBuilt();
-  server = await startServer({ port: 0, workspace }); // sets TRM_HOME, so the trainer below writes the same database
-  const { createRun, trainRun } = await import('../../main/train/run.ts');
+  const workspace = temporaryWorkspace('trm-compare-');
   for (const variant of VARIANTS) {
-    const { runId } = await createRun({ preset: 'sudoku4-mlp', name: variant.name, overrides: { ...TINY, ...variant.overrides } });
-    await trainRun(runId);
-    runIds.push(runId);
+    runIds.push(await trainRun({ preset: 'sudoku4-mlp', name: variant.name, overrides: { ...TINY, ...variant.overrides } }));
   }
-  api = createWsClient(serverSocketUrl(server.url), WebSocket as unknown as WebSocketConstructor);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`); });
+  ui = await startBrowserUi(workspace);
+  ({ page, api } = ui);
 });
 
-after(async () => {
-  if (skip) return;
-  api?.close();
-  await browser?.close();
-  await server?.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `compare-${name}.png`), fullPage: true });
-
-async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const shot = (name: string) => ui.shot(`compare-${name}`);
 
 /** The main (smoothed) curves drawn in the chart of `key`. */
 const mainCurves = (key: string) => page.locator(`[data-chart="${key}"] .recharts-line.series-main path.recharts-line-curve`);
 const puzzleRows = () => page.locator('.puzzle-matrix tbody tr');
 
-async function download(buttonName: string | RegExp, within = page.locator('body')): Promise<{ name: string; bytes: Buffer }> {
-  const [file] = await Promise.all([page.waitForEvent('download'), within.getByRole('button', { name: buttonName }).first().click()]);
-  const path = await file.path();
-  return { name: file.suggestedFilename(), bytes: readFileSync(path) };
-}
-
 test('select three runs in the runs table and compare them: one curve per run, hover lists every run', { skip, timeout: 120_000 }, async () => {
-  await page.goto(`${server.url}#/runs`);
+  await ui.open('#/runs');
   await page.locator('.runs-table tbody tr').nth(2).waitFor();
   for (const id of runIds) await page.getByLabel(`Select run ${id}`).check();
   await page.getByRole('button', { name: 'Compare' }).click();
@@ -147,7 +101,7 @@ test('"solved by A, not B" filters the per-puzzle matrix to what the evaluations
 });
 
 test('exports: metrics CSV has every selected run\'s rows; JSON, Markdown, SVG and PNG download', { skip }, async () => {
-  const csv = await download('Metrics CSV');
+  const csv = await ui.download('Metrics CSV');
   assert.match(csv.name, /\.csv$/);
   const lines = csv.bytes.toString('utf8').trimEnd().split('\r\n');
   assert.equal(lines[0], 'run_id,run_name,key,step,wall_time_ms,value');
@@ -160,16 +114,16 @@ test('exports: metrics CSV has every selected run\'s rows; JSON, Markdown, SVG a
   }
   assert.equal(lines.length - 1, expectedRows);
 
-  const json = JSON.parse((await download('Metrics JSON')).bytes.toString('utf8'));
+  const json = JSON.parse((await ui.download('Metrics JSON')).bytes.toString('utf8'));
   assert.deepEqual(json.runs.map((r: { id: number }) => r.id), runIds);
-  const markdown = (await download('Comparison Markdown')).bytes.toString('utf8');
+  const markdown = (await ui.download('Comparison Markdown')).bytes.toString('utf8');
   assert.match(markdown, /## Summary[\s\S]*\| seed 1 L2 \(#\d+\)/);
   assert.match(markdown, /\| model\.lCycles \| 2 \| 2 \| 3 \|/);
 
   const chart = page.locator('[data-chart="train/lm_loss"]');
-  const svg = await download('SVG', chart);
+  const svg = await ui.download('SVG', chart);
   assert.match(svg.bytes.toString('utf8'), /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"[\s\S]*recharts-line-curve/);
-  const png = await download('PNG', chart);
+  const png = await ui.download('PNG', chart);
   assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
   assert.ok(png.bytes.length > 2000, 'the PNG has content');
 });
@@ -194,8 +148,7 @@ test('baseline, grouping over the seed, and a saved view that restores the state
   assert.equal(saved.name, 'seed groups');
   assert.deepEqual({ ...saved.state, runIds: saved.state.runIds }, { ...saved.state, runIds, groupBy: 'train.seed', smoothing: 0.3, xAxis: 'relative', baselineRunId: runIds[0] });
 
-  await page.goto('about:blank');
-  await page.goto(`${server.url}#/compare?view=${saved.id}`);
+  await ui.open(`#/compare?view=${saved.id}`);
   await page.waitForURL(new RegExp(`runs=${runIds.join('%2C')}`));
   await waitUntil('the view restores the groups', async () => (await mainCurves('train/lm_loss').count()) === 2);
   assert.equal(await page.getByLabel('X-axis').inputValue(), 'relative');
@@ -203,6 +156,5 @@ test('baseline, grouping over the seed, and a saved view that restores the state
 });
 
 test('the compare page loaded without errors or CSP violations', { skip }, () => {
-  const unexpected = pageProblems.filter((p) => !/WebSocket connection .* closed/.test(p));
-  assert.deepEqual(unexpected, []);
+  assert.deepEqual(ui.unexpectedPageProblems(), []);
 });

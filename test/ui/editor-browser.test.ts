@@ -5,62 +5,38 @@
 // exactly the edited task. Screenshots go to test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import WebSocket from 'ws';
-import { createWsClient, serverSocketUrl, type WebSocketConstructor } from '../../preload/ws-client.ts';
-import type { WorkbenchApi } from '../../preload/contract.ts';
-import { PACKAGE_ROOT } from '../../main/common/paths.ts';
-import { ensureRendererBuilt, startServer, type RunningServer } from '../../main/server/index.ts';
+import type { Page } from 'playwright-core';
 import { newTask, serializeTask } from '../../renderer/editor/model/index.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(PACKAGE_ROOT, 'test-artifacts');
-const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt-get install chromium)`;
+import { skip, startBrowserUi, temporaryWorkspace, waitUntil, type BrowserUi } from './browser-harness.ts';
 
 /** The scripted task after every edit below, as the editor exports it (compact ARC JSON). */
 const EXPECTED_EXPORT = '{"train":[{"input":[[2,2],[3,3]],"output":[[0,0,0],[0,2,0],[0,2,0]]}],"test":[{"input":[[0,0,0],[0,0,0],[0,0,0]],"output":[[0,0,0],[0,0,0],[0,0,0]]}]}';
 
 let workspace: string;
-let server: RunningServer;
-let browser: Browser;
+let ui: BrowserUi;
 let page: Page;
-let api: WorkbenchApi & { close(): void };
+let api: BrowserUi['api'];
 let setId: number;
 let taskId: number;
-const pageProblems: string[] = [];
 
 before(async () => {
   if (skip) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'trm-editor-ui-'));
-  ensureRendererBuilt();
-  server = await startServer({ port: 0, workspace });
-  api = createWsClient(serverSocketUrl(server.url), WebSocket as unknown as WebSocketConstructor);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`); });
+  workspace = temporaryWorkspace('trm-editor-ui-');
+  ui = await startBrowserUi(workspace);
+  ({ page, api } = ui);
   const set = await api.library.createSet({ name: 'My tasks', kind: 'arc' });
   setId = set.id;
   taskId = (await api.library.saveTask({ setId, name: 'scripted', content: serializeTask(newTask('scripted')) })).id;
 });
 
 after(async () => {
-  if (skip) return;
+  if (!ui) return;
   for (const run of await api.runs.list({}).catch(() => [])) await api.runs.kill({ runId: run.id }).catch(() => null);
-  api?.close();
-  await browser?.close();
-  await server?.close();
-  rmSync(workspace, { recursive: true, force: true });
+  await ui.close();
 });
 
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const gridOf = (label: string) => page.getByTestId(label);
 
 /** The page position of a cell's centre in the grid with this test id. */
@@ -86,14 +62,6 @@ async function drag(label: string, from: [number, number], to: [number, number])
   await page.mouse.up();
 }
 
-async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 type Pairs = { train: { input: number[][]; output: number[][] }[] };
 /** Waits until the autosaved draft (what a reload restores) shows `expected` for train pair 1's `side`. */
 async function expectDraft(side: 'input' | 'output', expected: number[][]): Promise<void> {
@@ -107,7 +75,7 @@ async function expectDraft(side: 'input' | 'output', expected: number[][]): Prom
 }
 
 test('editing a task: paint, flood fill, undo/redo, select-copy-paste, rotate, resize with a warning', { skip }, async () => {
-  await page.goto(`${server.url}#/editor/${taskId}`);
+  await page.goto(`${ui.server.url}#/editor/${taskId}`);
   const input = 'train 1 input';
   const output = 'train 1 output';
   await gridOf(input).waitFor();
@@ -142,7 +110,7 @@ test('editing a task: paint, flood fill, undo/redo, select-copy-paste, rotate, r
   const target = await cell(output, 1, 1);
   await page.mouse.move(target.x + 1, target.y + 1);
   await page.locator('.paste-outline').waitFor();
-  await shot('editor-paste-preview');
+  await ui.shot('editor-paste-preview');
   await page.mouse.click(target.x, target.y);
   await expectDraft('output', [[0, 0, 0], [0, 2, 2], [0, 0, 0]]);
 
@@ -160,15 +128,15 @@ test('editing a task: paint, flood fill, undo/redo, select-copy-paste, rotate, r
   const dialog = page.getByRole('alertdialog');
   await dialog.waitFor();
   assert.match(await dialog.innerText(), /removes 5 coloured cells/);
-  await shot('editor-resize-warning');
+  await ui.shot('editor-resize-warning');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await gridOf(input).getAttribute('data-rows'), '3');
   await page.getByRole('button', { name: 'Resize', exact: true }).click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Resize' }).click();
   await expectDraft('input', [[2, 2], [3, 3]]);
   assert.equal(await gridOf(input).getAttribute('data-rows'), '2');
-  await shot('editor-arc');
-  assert.deepEqual(pageProblems, []);
+  await ui.shot('editor-arc');
+  assert.deepEqual(ui.pageProblems, []);
 });
 
 test('a reload restores the autosaved draft, and the export equals the expected file byte for byte', { skip }, async () => {
@@ -177,10 +145,8 @@ test('a reload restores the autosaved draft, and the export equals the expected 
   assert.equal(await gridOf('train 1 input').getAttribute('data-rows'), '2');
   await page.getByRole('button', { name: 'Review & export' }).click();
   await page.getByRole('dialog').getByTestId('validation').waitFor();
-  await shot('editor-review');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download scripted\.json/ }).click()]);
-  const path = await download.path();
-  assert.equal(readFileSync(path, 'utf8'), EXPECTED_EXPORT);
+  await ui.shot('editor-review');
+  assert.equal((await ui.download(/Download scripted\.json/)).bytes.toString('utf8'), EXPECTED_EXPORT);
   // Save writes the task to the library and drops the draft.
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await waitUntil('saved', async () => (await page.getByTestId('save-state').innerText()) === 'Saved');
@@ -189,9 +155,9 @@ test('a reload restores the autosaved draft, and the export equals the expected 
 });
 
 test('importing a malformed file names its problem and leaves the library unchanged', { skip }, async () => {
-  await page.goto(`${server.url}#/library?set=${setId}`);
+  await page.goto(`${ui.server.url}#/library?set=${setId}`);
   await page.locator('.task-card').first().waitFor();
-  await shot('library');
+  await ui.shot('library');
   const before = await api.library.tasks({ setId });
   await page.getByTestId('import-files').setInputFiles([
     { name: 'good.json', mimeType: 'application/json', buffer: Buffer.from('{"train":[{"input":[[1]],"output":[[2]]}],"test":[{"input":[[1]],"output":[[2]]}]}') },
@@ -203,19 +169,19 @@ test('importing a malformed file names its problem and leaves the library unchan
   assert.match(text, /bad\.json/);
   assert.match(text, /Nothing was imported/);
   assert.doesNotMatch(text, /good\.json/);
-  await shot('library-import-error');
+  await ui.shot('library-import-error');
   assert.deepEqual((await api.library.tasks({ setId })).map((t) => t.name), before.map((t) => t.name));
 });
 
 test('"Train on this set" starts a run on exactly the edited tasks', { skip }, async () => {
-  await page.goto(`${server.url}#/library?set=${setId}`);
+  await page.goto(`${ui.server.url}#/library?set=${setId}`);
   await page.getByRole('button', { name: 'Train on this set' }).click();
   const tasksField = page.locator('[data-field="data.tasks"] input');
   await tasksField.waitFor();
   const folder = await tasksField.inputValue();
   assert.equal(folder, join(workspace, 'tasksets', String(setId)));
   await page.getByTestId('estimate').getByText(/Parameters/).waitFor({ timeout: 30_000 });
-  await shot('editor-train-form');
+  await ui.shot('editor-train-form');
   await page.getByRole('button', { name: 'Start run' }).click();
   await page.waitForURL(/#\/runs\/\d+$/);
   const runId = Number(/#\/runs\/(\d+)$/.exec(page.url())![1]);
@@ -231,21 +197,21 @@ test('"Train on this set" starts a run on exactly the edited tasks', { skip }, a
 test('Sudoku and maze editors check their puzzles live; solve mode grades an attempt', { skip }, async () => {
   const sudokuSet = await api.library.createSet({ name: 'My Sudoku', kind: 'sudoku' });
   const sudoku = await api.library.saveTask({ setId: sudokuSet.id, name: 'clash', content: '11..\n....\n....\n....' });
-  await page.goto(`${server.url}#/editor/${sudoku.id}`);
+  await page.goto(`${ui.server.url}#/editor/${sudoku.id}`);
   await page.locator('.sudoku-cell.conflict').first().waitFor();
   assert.equal(await page.locator('.sudoku-cell.conflict').count(), 2);
   await page.getByRole('button', { name: 'Generate 6×6' }).click();
   await page.getByText('✓ Exactly one solution').waitFor();
-  await shot('editor-sudoku');
+  await ui.shot('editor-sudoku');
 
   const mazeSet = await api.library.createSet({ name: 'My mazes', kind: 'maze' });
   const maze = await api.library.saveTask({ setId: mazeSet.id, name: 'corridor', content: '#####\n#S  #\n### #\n#G  #\n#####' });
-  await page.goto(`${server.url}#/editor/${maze.id}`);
+  await page.goto(`${ui.server.url}#/editor/${maze.id}`);
   await page.getByText(/Shortest path: 6 moves/).waitFor();
   assert.equal(await page.locator('.maze-cell.path').count(), 5);
-  await shot('editor-maze');
+  await ui.shot('editor-maze');
 
-  await page.goto(`${server.url}#/editor/${taskId}?mode=solve`);
+  await page.goto(`${ui.server.url}#/editor/${taskId}?mode=solve`);
   await gridOf('answer').waitFor();
   await clickCell('answer', 0, 0); // colour 1 on a grid whose answer is all black
   await page.getByRole('button', { name: 'Submit' }).click();
@@ -253,5 +219,5 @@ test('Sudoku and maze editors check their puzzles live; solve mode grades an att
   await page.getByRole('button', { name: 'Reset grid' }).click();
   await page.getByRole('button', { name: 'Submit' }).click();
   assert.match(await page.getByTestId('solve-result').innerText(), /Correct!/);
-  await shot('editor-solve');
+  await ui.shot('editor-solve');
 });

@@ -3,57 +3,21 @@
 // runs table's sort, filter, columns and selection. Screenshots go to test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import WebSocket from 'ws';
-import { createWsClient, serverSocketUrl, type WebSocketConstructor } from '../../preload/ws-client.ts';
-import type { WorkbenchApi } from '../../preload/contract.ts';
-import { PACKAGE_ROOT } from '../../main/common/paths.ts';
-import { ensureRendererBuilt, startServer, type RunningServer } from '../../main/server/index.ts';
+import type { Page } from 'playwright-core';
+import { skip, startBrowserUi, temporaryWorkspace, waitUntil, type BrowserUi } from './browser-harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(PACKAGE_ROOT, 'test-artifacts');
-const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt-get install chromium)`;
-
-let workspace: string;
-let server: RunningServer;
-let browser: Browser;
+let ui: BrowserUi;
 let page: Page;
-let api: WorkbenchApi & { close(): void };
-const pageProblems: string[] = [];
+let api: BrowserUi['api'];
 
 before(async () => {
   if (skip) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  workspace = mkdtempSync(join(tmpdir(), 'trm-ui-'));
-  ensureRendererBuilt();
-  server = await startServer({ port: 0, workspace });
-  api = createWsClient(serverSocketUrl(server.url), WebSocket as unknown as WebSocketConstructor);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`); });
+  ui = await startBrowserUi(temporaryWorkspace('trm-ui-'));
+  ({ page, api } = ui);
 });
 
-after(async () => {
-  if (skip) return;
-  api?.close();
-  await browser?.close();
-  await server?.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
-/** A fresh page load, so no form state carries over from the previous test. */
-async function open(hash: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${server.url}${hash}`);
-}
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const field = (path: string) => page.locator(`[data-field="${path}"]`);
 const runRows = () => page.locator('.runs-table tbody tr');
 const rowIds = async () => (await runRows().evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-run-id')))));
@@ -64,15 +28,6 @@ async function chartPointCount(title: string): Promise<number> {
   return d ? (d.match(/[ML]/g) ?? []).length : 0;
 }
 
-/** Polls `condition` (in Node, so no DOM types are needed here) until it holds or `timeoutMs` passes. */
-async function waitUntil(what: string, condition: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 const waitForRowCount = (count: number) => waitUntil(`the table shows ${count} rows`, async () => (await runRows().count()) === count);
 
 async function fillConfig(values: Record<string, string>): Promise<void> {
@@ -80,7 +35,7 @@ async function fillConfig(values: Record<string, string>): Promise<void> {
 }
 
 test('the new-run form rejects an invalid config per field and starts nothing', { skip }, async () => {
-  await open('#/runs/new');
+  await ui.open('#/runs/new');
   await page.getByRole('radio', { name: /sudoku4-mlp/ }).check();
   await field('model.hiddenSize').locator('input').waitFor();
   await fillConfig({ 'model.hiddenSize': '30' });
@@ -91,19 +46,19 @@ test('the new-run form rejects an invalid config per field and starts nothing', 
   assert.equal(await page.getByRole('button', { name: 'Start run' }).isDisabled(), true);
   await fillConfig({ 'model.hiddenSize': '6.5' });
   assert.match(await field('model.hiddenSize').locator('.field-error').innerText(), /whole number/);
-  await shot('new-run-invalid');
+  await ui.shot('new-run-invalid');
   assert.deepEqual(await api.runs.list({ includeArchived: true }), []);
 });
 
 test('a run trains live, stops, resumes and finishes', { skip, timeout: 240_000 }, async () => {
-  await open('#/runs/new?preset=sudoku4-mlp');
+  await ui.open('#/runs/new?preset=sudoku4-mlp');
   await field('train.maxSteps').locator('input').waitFor();
   await fillConfig({ 'train.maxSteps': '120', 'train.evalInterval': '40', 'train.checkpointInterval': '40', 'train.evalExamples': '32', 'train.batchSize': '16' });
   await page.getByLabel('Name').fill('tiny sudoku');
   await page.getByLabel('Tags').fill('e2e, tiny');
   await page.locator('[data-testid="estimate"] strong').first().waitFor({ timeout: 10_000 });
   assert.match(await page.locator('[data-testid="estimate"]').innerText(), /Parameters .+ estimated memory/);
-  await shot('new-run-form');
+  await ui.shot('new-run-form');
   await page.getByRole('button', { name: 'Start run' }).click();
 
   await page.waitForURL(/#\/runs\/\d+$/);
@@ -113,7 +68,7 @@ test('a run trains live, stops, resumes and finishes', { skip, timeout: 240_000 
   await waitUntil('the loss chart grows', async () => (await chartPointCount('Loss components')) > firstCount, 60_000);
   assert.ok(await chartPointCount('Loss components') > firstCount, 'the loss chart grows while the run trains');
   assert.match(await page.locator('.run-summary-bar .progress-text').innerText(), /ex\/s · ETA/);
-  await shot('run-live');
+  await ui.shot('run-live');
 
   await page.getByRole('button', { name: 'Stop' }).click();
   await page.locator('.run-page[data-status="stopped"]').waitFor({ timeout: 60_000 });
@@ -124,12 +79,12 @@ test('a run trains live, stops, resumes and finishes', { skip, timeout: 240_000 
   assert.ok(await chartPointCount('Loss components') >= stoppedAt);
   assert.ok(await page.locator('.checkpoints .alias-latest').count() === 1);
   assert.ok(await page.locator('[data-chart="Exact accuracy"]').count() === 1);
-  await shot('run-finished');
+  await ui.shot('run-finished');
 });
 
 test('the runs table sorts, filters, hides columns and keeps the selection in the URL', { skip }, async () => {
   await api.runs.create({ preset: 'sudoku6-mlp', name: 'alpha queued', tags: ['other'], start: false });
-  await open('#/runs');
+  await ui.open('#/runs');
   await runRows().nth(1).waitFor();
   assert.equal(await runRows().count(), 2);
 
@@ -168,12 +123,11 @@ test('the runs table sorts, filters, hides columns and keeps the selection in th
   await page.reload();
   await page.locator('.selection-bar').waitFor();
   assert.match(await page.locator('.selection-bar').innerText(), /2 selected/);
-  await shot('runs-table');
+  await ui.shot('runs-table');
   await page.getByRole('button', { name: 'Compare' }).click();
   await page.waitForURL(/#\/compare\?runs=/);
 });
 
 test('the page loaded without errors or CSP violations', { skip }, () => {
-  const unexpected = pageProblems.filter((p) => !/WebSocket connection .* closed/.test(p));
-  assert.deepEqual(unexpected, []);
+  assert.deepEqual(ui.unexpectedPageProblems(), []);
 });

@@ -4,75 +4,43 @@
 // dataset view and traces a puzzle from it, and shows two checkpoints side by side. Screenshots: test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { PACKAGE_ROOT } from '../../main/common/paths.ts';
+import type { Page } from 'playwright-core';
+import { skip, startBrowserUi, temporaryWorkspace, TINY_SUDOKU4, trainRun, type BrowserUi } from './browser-harness.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARTIFACTS = join(PACKAGE_ROOT, 'test-artifacts');
-const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt-get install chromium)`;
-const OVERRIDES = {
-  'model.hiddenSize': '16', 'model.numHeads': '2', 'model.puzzleEmbDim': '16', 'model.haltMaxSteps': '8', 'train.batchSize': '8', 'train.maxSteps': '20',
-  'train.evalInterval': '20', 'train.checkpointInterval': '10', 'train.evalExamples': '16', 'data.testExamples': '16',
-};
+const OVERRIDES = { ...TINY_SUDOKU4, 'model.haltMaxSteps': '8', 'train.evalInterval': '20', 'train.checkpointInterval': '10' };
 
-const workspace = mkdtempSync(join(tmpdir(), 'trm-viewer-'));
-process.env.TRM_HOME = workspace;
-const { createRun, trainRun, resolveConfig } = await import('../../main/train/run.ts');
-const { ensureRendererBuilt, startServer } = await import('../../main/server/index.ts');
-
-let server: Awaited<ReturnType<typeof startServer>>;
-let browser: Browser;
+let ui: BrowserUi;
 let page: Page;
 let runId: number;
 let puzzleText: string;
 /** N_sup of the preset: the number of steps every trace has. */
 let N: number;
-const pageProblems: string[] = [];
 
 before(async () => {
   if (skip) return;
-  mkdirSync(ARTIFACTS, { recursive: true });
-  ({ runId } = await createRun({ preset: 'sudoku4-mlp', overrides: OVERRIDES, name: 'tiny sudoku', backend: 'wasm' }));
-  await trainRun(runId);
+  const workspace = temporaryWorkspace('trm-viewer-');
+  runId = await trainRun({ preset: 'sudoku4-mlp', overrides: OVERRIDES, name: 'tiny sudoku', backend: 'wasm' });
   // The first held-out puzzle, as a user would paste it.
+  const { resolveConfig } = await import('../../main/train/run.ts');
   const { data, config } = resolveConfig('sudoku4-mlp', OVERRIDES);
   N = config.model.haltMaxSteps;
   const tokens = [...data.testBatches(1, 1)][0].inputs;
   const digits = Array.from(tokens, (t) => (t === 1 ? '.' : String(t - 1)));
   puzzleText = [0, 1, 2, 3].map((r) => digits.slice(r * 4, r * 4 + 4).join('')).join('\n');
-  ensureRendererBuilt();
-  server = await startServer({ port: 0, workspace });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
-  });
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
-  page.on('pageerror', (error) => pageProblems.push(`pageerror: ${error.message}`));
-  page.on('console', (message) => { if (message.type() === 'error') pageProblems.push(`console: ${message.text()}`); });
+  ui = await startBrowserUi(workspace);
+  ({ page } = ui);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  rmSync(workspace, { recursive: true, force: true });
-});
+after(() => ui?.close());
 
-async function open(hash: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(`${server.url}${hash}`);
-}
-const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 const stepLabel = () => page.getByTestId('step-label').innerText();
 
 test('trace a pasted puzzle: scrub, overlays, cell distribution, halting chart, inner strip, PNG export', { skip, timeout: 120_000 }, async () => {
-  await open(`#/viewer?run=${runId}`);
+  await ui.open(`#/viewer?run=${runId}`);
   await page.getByRole('link', { name: 'Step viewer' }).waitFor();
   await page.getByLabel('Puzzle text').fill(puzzleText);
   await page.getByLabel('record inner updates (logit lens)').check();
-  await shot('viewer-start');
+  await ui.shot('viewer-start');
   await page.getByRole('button', { name: 'Trace', exact: true }).click();
   await page.waitForURL(/#\/viewer\?trace=\d+/);
   await page.locator('.trace-view').waitFor({ timeout: 60_000 });
@@ -123,21 +91,20 @@ test('trace a pasted puzzle: scrub, overlays, cell distribution, halting chart, 
   assert.ok(await page.locator('[data-chart="Convergence"] .recharts-line').count() === 2, '‖Δy‖ and ‖Δz‖');
   assert.equal(await page.locator('[data-chart="PCA"] circle').count(), 2 * (N + 1), 'initial carry + N steps, for y and z');
   assert.ok(await page.getByTestId('inner-strip').locator('.film-frame').count() > 1);
-  await shot('viewer-trace');
+  await ui.shot('viewer-trace');
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export film strip PNG' }).click()]);
-  const png = readFileSync((await download.path())!);
+  const png = (await ui.download('Export film strip PNG')).bytes;
   assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
   assert.ok(png.length > 2000);
 });
 
 test('dataset view: the evaluated puzzles, halting histogram, click-through to a trace', { skip, timeout: 120_000 }, async () => {
-  await open(`#/viewer?run=${runId}&dataset=latest`);
+  await ui.open(`#/viewer?run=${runId}&dataset=latest`);
   await page.locator('.dataset-puzzles tbody tr').first().waitFor({ timeout: 30_000 });
   assert.equal(await page.locator('.dataset-puzzles tbody tr').count(), 16);
   await page.locator('[data-chart="Halting steps"] .recharts-bar-rectangle').first().waitFor();
   assert.ok(await page.locator('[data-chart="Accuracy if stopped"] .recharts-line').count() === 1);
-  await shot('viewer-dataset');
+  await ui.shot('viewer-dataset');
   const row = page.locator('.dataset-puzzles tbody tr').nth(3);
   const key = await row.getAttribute('data-puzzle-key');
   await row.click();
@@ -148,16 +115,16 @@ test('dataset view: the evaluated puzzles, halting histogram, click-through to a
 });
 
 test('two checkpoints side by side on one held-out puzzle (the compare view link)', { skip, timeout: 120_000 }, async () => {
-  await open(`#/viewer?runs=${runId}&puzzle=test/0&checkpoints=step_10,step_20`);
+  await ui.open(`#/viewer?runs=${runId}&puzzle=test/0&checkpoints=step_10,step_20`);
   await page.locator('.pair-column').nth(1).waitFor({ timeout: 60_000 });
   assert.match(await page.locator('.pair-column').nth(0).locator('h2').innerText(), /step 10/i);
   assert.match(await page.locator('.pair-column').nth(1).locator('h2').innerText(), /step 20/i);
   await page.keyboard.press('Home');
   assert.equal(await stepLabel(), `step 1 / ${N}`);
   assert.equal(await page.locator('.pair-column .film-frame.current[data-step="1"]').count(), 2);
-  await shot('viewer-pair');
+  await ui.shot('viewer-pair');
 });
 
 test('the viewer pages loaded without errors', { skip }, () => {
-  assert.deepEqual(pageProblems.filter((p) => !/WebSocket connection .* closed/.test(p)), []);
+  assert.deepEqual(ui.unexpectedPageProblems(), []);
 });

@@ -1,10 +1,8 @@
 // Maze editor: paint walls and open cells by dragging, place the start and the goal; the shortest path is
 // shown live (puzzles.mazeStatus). Stored as rows of '#', ' ', 'S', 'G'.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { MazeStatusInfo, TaskInfo, TaskSetInfo } from '../../preload/contract.ts';
-import { formatRoute } from '../app/route.ts';
+import { useMemo, useRef, useState } from 'react';
 import { useApi } from '../app/workbench.tsx';
-import { useDraftAutosave } from './use-autosave.ts';
+import { TextTaskEditorPage, useTextTask, type TextTaskEditorProps } from './TextTaskEditor.tsx';
 
 type MazeTool = '#' | ' ' | 'S' | 'G';
 const MAZE_TOOLS: { tool: MazeTool; label: string }[] = [{ tool: '#', label: 'Wall' }, { tool: ' ', label: 'Open' }, { tool: 'S', label: 'Start' }, { tool: 'G', label: 'Goal' }];
@@ -12,26 +10,16 @@ const CELL = 22;
 
 const rowsOf = (text: string): string[][] => text.split('\n').filter((line, i, all) => line.length > 0 || i < all.length - 1).map((line) => [...line.replace(/o/g, ' ')]);
 
-export function MazeEditor({ info, set, initialText, restoredAt }: { info: TaskInfo; set: TaskSetInfo; initialText: string; restoredAt: number | null }) {
+export function MazeEditor(props: TextTaskEditorProps) {
+  const { set, initialText } = props;
   const api = useApi();
   const [rows, setRows] = useState(() => rowsOf(initialText));
   const [tool, setTool] = useState<MazeTool>('#');
-  const [name, setName] = useState(info.name);
-  const [saved, setSaved] = useState(info.content);
-  const [status, setStatus] = useState<MazeStatusInfo | null>(null);
-  const [message, setMessage] = useState<string | null>(restoredAt ? `Restored unsaved changes autosaved at ${new Date(restoredAt).toLocaleTimeString()}.` : null);
   const dragging = useRef(false);
   const text = useMemo(() => rows.map((r) => r.join('')).join('\n'), [rows]);
-  const dirty = text !== saved || name !== info.name;
-  const autosave = useDraftAutosave(`task:${info.id}`, dirty && !set.readOnly ? { taskId: info.id, kind: 'maze', name, content: text } : null);
+  const task = useTextTask(props, 'maze', text, (t) => api.puzzles.mazeStatus({ text: t }), 100);
 
-  useEffect(() => {
-    let cancelled = false;
-    const timer = setTimeout(() => api.puzzles.mazeStatus({ text }).then((s) => { if (!cancelled) setStatus(s); }, () => {}), 100);
-    return () => { cancelled = true; clearTimeout(timer); };
-  }, [api, text]);
-
-  const path = useMemo(() => new Set((status?.solution ?? '').split('\n').flatMap((line, r) => [...line].flatMap((c, col) => (c === 'o' ? [`${r},${col}`] : [])))), [status]);
+  const path = useMemo(() => new Set((task.status?.solution ?? '').split('\n').flatMap((line, r) => [...line].flatMap((c, col) => (c === 'o' ? [`${r},${col}`] : [])))), [task.status]);
 
   function paint(r: number, c: number) {
     if (set.readOnly) return;
@@ -47,32 +35,12 @@ export function MazeEditor({ info, set, initialText, restoredAt }: { info: TaskI
       r === 0 || c === 0 || r === size - 1 || c === size - 1 ? '#' : r === 1 && c === 1 ? 'S' : r === size - 2 && c === size - 2 ? 'G' : ' ')));
   }
 
-  async function save() {
-    try {
-      const result = await api.library.saveTask({ setId: set.id, taskId: info.id, name, content: text });
-      setSaved(result.content);
-      await api.drafts.delete({ key: `task:${info.id}` });
-      setMessage('Saved to the library.');
-    } catch (error) {
-      setMessage(`Not saved: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }
-
   return (
-    <div className="page puzzle-editor">
-      <header className="page-header">
-        <h1><a href={formatRoute(['library'], { set: String(set.id) })} className="crumb">{set.name}</a> /
-          <input className="task-name-input" aria-label="Task name" value={name} disabled={set.readOnly} onChange={(e) => setName(e.target.value)} /></h1>
-        <div className="button-row">
-          <span className="muted small" data-testid="save-state">{!dirty ? 'Saved' : autosave.pending ? 'Autosaving…' : 'Unsaved changes (draft autosaved)'}</span>
-          <label className="small">New empty <select aria-label="Maze size" value="" onChange={(e) => e.target.value && resize(Number(e.target.value))} disabled={set.readOnly}>
-            <option value="">size…</option>{[7, 9, 11, 15, 21, 30].map((n) => <option key={n} value={n}>{n}×{n}</option>)}
-          </select></label>
-          <button className="primary" onClick={() => void save()} disabled={!dirty || set.readOnly}>Save</button>
-        </div>
-      </header>
-      {message && <div className="info-banner" role="status">{message} <button className="link small" onClick={() => setMessage(null)}>Dismiss</button></div>}
-      <div className="puzzle-layout">
+    <TextTaskEditorPage task={task} set={set}
+      actions={<label className="small">New empty <select aria-label="Maze size" value="" onChange={(e) => e.target.value && resize(Number(e.target.value))} disabled={set.readOnly}>
+        <option value="">size…</option>{[7, 9, 11, 15, 21, 30].map((n) => <option key={n} value={n}>{n}×{n}</option>)}
+      </select></label>}
+      board={
         <div>
           <div className="tool-buttons button-row" role="radiogroup" aria-label="Maze tool">
             {MAZE_TOOLS.map((t) => <button key={t.label} role="radio" aria-checked={tool === t.tool} className={tool === t.tool ? 'on' : ''} onClick={() => setTool(t.tool)}>{t.label}</button>)}
@@ -86,13 +54,9 @@ export function MazeEditor({ info, set, initialText, restoredAt }: { info: TaskI
             )))}
           </svg>
         </div>
-        <section className="panel puzzle-status" aria-live="polite">
-          <h2>Checks</h2>
-          {!status ? <p className="muted">Checking…</p> : status.errors.length > 0
-            ? <ul className="validation-list">{status.errors.map((e) => <li key={e} className="issue-error">{e}</li>)}</ul>
-            : <ul className="validation-list" data-testid="maze-status"><li>✓ Shortest path: {status.shortestPath} moves</li><li className={status.uniquePath ? '' : 'issue-warning'}>{status.uniquePath ? '✓ The shortest path is unique' : 'Several shortest paths (ambiguous label)'}</li></ul>}
-        </section>
-      </div>
-    </div>
+      }
+      checks={(status) => status.errors.length > 0
+        ? <ul className="validation-list">{status.errors.map((e) => <li key={e} className="issue-error">{e}</li>)}</ul>
+        : <ul className="validation-list" data-testid="maze-status"><li>✓ Shortest path: {status.shortestPath} moves</li><li className={status.uniquePath ? '' : 'issue-warning'}>{status.uniquePath ? '✓ The shortest path is unique' : 'Several shortest paths (ambiguous label)'}</li></ul>} />
   );
 }

@@ -1,8 +1,11 @@
 // The functions behind `trm data build sudoku …` (a Sudoku dataset in the official TRM layout, spec §5.1/§5.3)
 // and `trm data inspect DIR` (a summary of any official folder).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readNpy, type NpyArray } from '../common/npy.ts';
+import { readNpyHeader, readNpyRows, type NpyHeader } from '../common/npy-stream.ts';
 import { Rng } from '../common/rng.ts';
-import { exampleCount, groupCount, puzzleCount } from './hierarchy.ts';
-import { officialMetadata, readOfficialDataset, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
+import { officialMetadata, officialSplitProblems, OfficialFormatError, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
 import { pairsAsHierarchy, streamSeed, SudokuSource } from './sudoku-task.ts';
 import { randomTransform, sudokuVocabSize, transformPair, type SudokuPair } from './sudoku.ts';
 
@@ -96,40 +99,132 @@ export interface DatasetSummary {
 }
 
 function rangeStats(offsets: Int32Array): { min: number; max: number; mean: number } {
-  const sizes = Array.from({ length: offsets.length - 1 }, (_, i) => offsets[i + 1] - offsets[i]);
-  if (sizes.length === 0) return { min: 0, max: 0, mean: 0 };
-  return { min: Math.min(...sizes), max: Math.max(...sizes), mean: sizes.reduce((a, b) => a + b, 0) / sizes.length };
+  const count = offsets.length - 1;
+  if (count < 1) return { min: 0, max: 0, mean: 0 };
+  // A loop, not Math.min(...sizes): a paper-scale ARC split has ≈1M puzzles, too many for spread arguments.
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < count; i++) {
+    const size = offsets[i + 1] - offsets[i];
+    if (size < min) min = size;
+    if (size > max) max = size;
+  }
+  return { min, max, mean: (offsets[count] - offsets[0]) / count };
 }
 
-function summariseSplit(split: OfficialSplit): SplitSummary {
-  const h = { seqLen: split.metadata.seq_len, ...split };
-  const L = h.seqLen;
-  const inputTokenCounts = new Array(split.metadata.vocab_size).fill(0);
-  for (const t of split.inputs) inputTokenCounts[t]++;
-  const supervised = split.labels.reduce((n, t) => n + (t !== split.metadata.ignore_label_id ? 1 : 0), 0);
+/**
+ * Summarises a split folder reading only the headers and small arrays whole; the token arrays (GBs for a
+ * paper-scale ARC build) are streamed in chunks for their counts and vocabulary check.
+ */
+function summariseSplitDir(splitDir: string, identifierCount: number): SplitSummary {
+  const metadata = readJsonFile(join(splitDir, 'dataset.json')) as OfficialMetadata;
+  if (typeof metadata !== 'object' || metadata === null) throw new OfficialFormatError(`${join(splitDir, 'dataset.json')}: expected an object`);
+  const L = metadata.seq_len;
+  const file = (field: string): string => {
+    const path = join(splitDir, `all__${field}.npy`);
+    if (!existsSync(path)) throw new OfficialFormatError(`missing file ${path}`);
+    return path;
+  };
+  const indices = (field: string): Int32Array => {
+    const path = file(field);
+    let npy: NpyArray;
+    try { npy = readNpy(path); } catch (error) { throw new OfficialFormatError((error as Error).message); }
+    if (npy.shape.length !== 1) throw new OfficialFormatError(`${path}: expected 1 dimension(s), got shape [${npy.shape}]`);
+    if (npy.dtype === 'float32' || npy.dtype === 'float64' || npy.dtype === 'bool') throw new OfficialFormatError(`${path}: expected integers, got ${npy.dtype}`);
+    return Int32Array.from(npy.data as ArrayLike<number | bigint>, Number);
+  };
+  const tokenHeader = (field: string): { path: string; header: NpyHeader } => {
+    const path = file(field);
+    let header: NpyHeader;
+    try { header = readNpyHeader(path); } catch (error) { throw new OfficialFormatError((error as Error).message); }
+    if (header.shape.length !== 2) throw new OfficialFormatError(`${path}: expected 2 dimension(s), got shape [${header.shape}]`);
+    if (header.shape[1] !== L) throw new OfficialFormatError(`${path}: rows have ${header.shape[1]} tokens but dataset.json says seq_len ${L}`);
+    if (header.dtype === 'float32' || header.dtype === 'float64' || header.dtype === 'bool') throw new OfficialFormatError(`${path}: expected integers, got ${header.dtype}`);
+    return { path, header };
+  };
+  // uint8 tokens (every builder here) are streamed; other integer dtypes (small hand-built folders) are read whole.
+  function* tokenChunks({ path, header }: { path: string; header: NpyHeader }): Generator<Uint8Array> {
+    if (header.dtype === 'uint8') { yield* readNpyRows(path, header, L); return; }
+    const values = readNpy(path).data as ArrayLike<number | bigint>;
+    const out = new Uint8Array(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const v = Number(values[i]);
+      if (v < 0 || v > 255) throw new OfficialFormatError(`${path}: token ${v} at position ${i} does not fit uint8`);
+      out[i] = v;
+    }
+    yield out;
+  }
+  const inputs = tokenHeader('inputs');
+  const labels = tokenHeader('labels');
+  const rows = inputs.header.shape[0];
+  if (labels.header.shape[0] !== rows) throw new OfficialFormatError(`${labels.path}: ${labels.header.shape[0]} rows but inputs hold ${rows}`);
+  const split: OfficialSplit = {
+    // The index checks below count rows, so the tokens stand in as one zero per row (seq_len 1); the tokens
+    // themselves are checked while streaming.
+    inputs: new Uint8Array(rows),
+    labels: new Uint8Array(rows),
+    puzzleIdentifiers: indices('puzzle_identifiers'),
+    puzzleIndices: indices('puzzle_indices'),
+    groupIndices: indices('group_indices'),
+    metadata: { ...metadata, seq_len: 1 },
+  };
+  const problems = officialSplitProblems(split, identifierCount);
+  const vocabSize = metadata.vocab_size;
+  const inputTokenCounts = new Array<number>(vocabSize).fill(0);
+  const counts = new Float64Array(256);
+  let firstInput: number[] | null = null;
+  for (const chunk of tokenChunks(inputs)) {
+    if (firstInput === null && chunk.length >= L) firstInput = [...chunk.subarray(0, L)];
+    for (let i = 0; i < chunk.length; i++) counts[chunk[i]]++;
+  }
+  let supervised = 0;
+  let firstLabel: number[] | null = null;
+  const labelCounts = new Float64Array(256);
+  for (const chunk of tokenChunks(labels)) {
+    if (firstLabel === null && chunk.length >= L) firstLabel = [...chunk.subarray(0, L)];
+    for (let i = 0; i < chunk.length; i++) labelCounts[chunk[i]]++;
+  }
+  for (let t = 0; t < 256; t++) {
+    if (t < vocabSize) inputTokenCounts[t] = counts[t];
+    else if (counts[t] > 0) problems.push(`inputs: ${counts[t]} token(s) ${t} are outside the vocabulary (vocab_size ${vocabSize})`);
+    if (t >= vocabSize && labelCounts[t] > 0) problems.push(`labels: ${labelCounts[t]} token(s) ${t} are outside the vocabulary (vocab_size ${vocabSize})`);
+    if (t !== metadata.ignore_label_id) supervised += labelCounts[t];
+  }
+  if (problems.length > 0) throw new OfficialFormatError(`${splitDir} is not a valid official split:\n  ${problems.join('\n  ')}`);
   return {
-    metadata: split.metadata,
-    examples: exampleCount(h),
-    puzzles: puzzleCount(h),
-    groups: groupCount(h),
+    metadata,
+    examples: rows,
+    puzzles: split.puzzleIdentifiers.length,
+    groups: split.groupIndices.length - 1,
     puzzlesPerGroup: rangeStats(split.groupIndices),
     examplesPerPuzzle: rangeStats(split.puzzleIndices),
     identifiersUsed: new Set(split.puzzleIdentifiers).size,
-    supervisedFraction: split.labels.length > 0 ? supervised / split.labels.length : 0,
+    supervisedFraction: rows > 0 ? supervised / (rows * L) : 0,
     inputTokenCounts,
-    firstExample: split.inputs.length >= L ? { input: [...split.inputs.subarray(0, L)], label: [...split.labels.subarray(0, L)] } : null,
+    firstExample: firstInput && firstLabel ? { input: firstInput, label: firstLabel } : null,
   };
 }
 
-/** A structured summary of an official folder (validated on reading). */
+function readJsonFile(path: string): unknown {
+  if (!existsSync(path)) throw new OfficialFormatError(`missing file ${path}`);
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new OfficialFormatError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+/** A structured summary of an official folder (validated on reading, token arrays streamed). */
 export function inspectDatasetJson(dir: string): DatasetSummary {
-  const dataset = readOfficialDataset(dir);
+  const identifiers = readJsonFile(join(dir, 'identifiers.json'));
+  if (!Array.isArray(identifiers) || identifiers.some((n) => typeof n !== 'string'))
+    throw new OfficialFormatError(`${join(dir, 'identifiers.json')}: expected a list of names`);
   return {
     dir,
-    identifiers: dataset.identifiers.length,
-    hasTestPuzzles: dataset.testPuzzles !== undefined,
-    train: summariseSplit(dataset.train),
-    test: summariseSplit(dataset.test),
+    identifiers: identifiers.length,
+    hasTestPuzzles: existsSync(join(dir, 'test_puzzles.json')),
+    train: summariseSplitDir(join(dir, 'train'), identifiers.length),
+    test: summariseSplitDir(join(dir, 'test'), identifiers.length),
   };
 }
 

@@ -61,8 +61,19 @@ async function build(argv: string[]): Promise<number> {
     // `--subsets training evaluation concept`: the values after --subsets arrive as positionals too.
     const subsets = [...(args.lists.get('subsets') ?? []), ...args.positional];
     const { buildArcDataset } = await import('../../puzzles/arc/build.ts');
-    const result = await buildArcDataset({ subsets: subsets.length > 0 ? subsets : args.values.get('tasks') ? [] : ['training', 'evaluation', 'concept'], testSet: args.values.get('test-set') ?? (args.values.get('tasks') ? 'custom' : 'evaluation'), tasks: args.values.get('tasks'), augmentations: integerFlag(args, 'aug') ?? 1000, seed: integerFlag(args, 'seed') ?? 42, out, canvas: integerFlag(args, 'canvas') });
-    console.log(typeof result === 'string' ? result : `wrote ${out}`);
+    // The paper-scale build takes minutes and GBs: Ctrl-C stops it cleanly (no half folder), progress goes to stderr.
+    const interrupt = new AbortController();
+    const stop = () => interrupt.abort();
+    process.once('SIGINT', stop).once('SIGTERM', stop);
+    try {
+      const result = await buildArcDataset(
+        { subsets: subsets.length > 0 ? subsets : args.values.get('tasks') ? [] : ['training', 'evaluation', 'concept'], testSet: args.values.get('test-set') ?? (args.values.get('tasks') ? 'custom' : 'evaluation'), tasks: args.values.get('tasks'), augmentations: integerFlag(args, 'aug') ?? 1000, seed: integerFlag(args, 'seed') ?? 42, out, canvas: integerFlag(args, 'canvas') },
+        { signal: interrupt.signal, onProgress: (line) => console.error(line) },
+      );
+      console.log(result);
+    } finally {
+      process.off('SIGINT', stop).off('SIGTERM', stop);
+    }
     return 0;
   }
   throw new UsageError('trm data build needs a kind: sudoku, maze or arc');

@@ -1,14 +1,12 @@
-// ARC in the official TRM folder layout (spec §5.1/§5.5): `buildArcDataset` writes it (so a run can move to the
-// official PyTorch code), and `openOfficialArcVoting` gives the evaluator what such a folder holds for voting:
-// identifiers.json names → inverse transforms, test_puzzles.json → answers.
+// ARC in the official TRM folder layout (spec §5.1/§5.5): `buildArcDataset` writes it, streamed (so a run, even the
+// paper-scale one, can move to the official PyTorch code), and `openOfficialArcVoting` gives the evaluator what
+// such a folder holds for voting: identifiers.json names → inverse transforms, test_puzzles.json → answers.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy, toNumbers } from '../../common/npy.ts';
-import { officialMetadata, writeOfficialDataset, type OfficialSplit } from '../official-format.ts';
 import { loadArcSubsets } from './arc-task.ts';
-import { composeArc, type ArcSplit } from './compose.ts';
-import { ARC_VOCAB_SIZE } from './encode.ts';
 import type { ArcTask } from './grid.ts';
+import { checkOutputFolder, planArc, writeArcFolder, type StreamHooks } from './stream-build.ts';
 import { formatArcTaskError, validateArcTask } from './validate.ts';
 import { voteArc, type ArcPrediction, type ArcVoteResult } from './voting.ts';
 
@@ -24,31 +22,22 @@ export interface ArcBuildOptions {
   canvas?: number;
 }
 
-/** Writes the official folder and returns a short human-readable summary. */
-export function buildArcDataset(options: ArcBuildOptions): string {
+/**
+ * Writes the official folder, streamed (stream-build.ts) so any size fits in memory, and returns a short
+ * human-readable summary. A failure or an abort leaves nothing under `out`.
+ */
+export async function buildArcDataset(options: ArcBuildOptions, hooks: StreamHooks = {}): Promise<string> {
+  const started = performance.now();
+  checkOutputFolder(options.out);
   const { subsets, errors } = loadArcSubsets({ subsets: options.subsets, testSet: options.testSet, tasks: options.tasks ?? '' });
-  const dataset = composeArc(subsets, { testSet: options.testSet, augmentations: options.augmentations, seed: options.seed, canvas: options.canvas ?? 30, translate: true });
-  const numPuzzleIdentifiers = dataset.identifiers.length;
-  const official = (split: ArcSplit): OfficialSplit => ({
-    inputs: split.inputs,
-    labels: split.labels,
-    puzzleIdentifiers: split.puzzleIdentifiers,
-    puzzleIndices: split.puzzleIndices,
-    groupIndices: split.groupIndices,
-    metadata: officialMetadata({ vocabSize: ARC_VOCAB_SIZE, seqLen: dataset.seqLen, numPuzzleIdentifiers, puzzleIndices: split.puzzleIndices, groupIndices: split.groupIndices }),
-  });
-  writeOfficialDataset(options.out, {
-    train: official(dataset.train),
-    test: official(dataset.test),
-    identifiers: dataset.identifiers,
-    testPuzzles: Object.fromEntries(dataset.testTasks.map((task) => [task.id, { train: task.train, test: task.test }])),
-  });
-  const rows = (split: ArcSplit): number => split.inputs.length / dataset.seqLen;
+  const plan = await planArc(subsets, { testSet: options.testSet, augmentations: options.augmentations, seed: options.seed, canvas: options.canvas ?? 30, translate: true }, hooks);
+  const { bytes } = await writeArcFolder(options.out, plan, hooks);
+  const numPuzzleIdentifiers = plan.identifiers.length;
   return [
-    `wrote ${options.out}: canvas ${dataset.canvas}×${dataset.canvas}, ${numPuzzleIdentifiers} identifiers`,
-    `train: ${dataset.train.groupIndices.length - 1} tasks, ${dataset.train.puzzleIdentifiers.length} versions, ${rows(dataset.train)} examples`,
-    `test: ${dataset.testTasks.length} tasks, ${dataset.test.puzzleIdentifiers.length} versions, ${rows(dataset.test)} examples`,
-    ...dataset.warnings.map((w) => `warning: ${w}`),
+    `wrote ${options.out}: canvas ${plan.canvas}×${plan.canvas}, ${numPuzzleIdentifiers} identifiers, ${(bytes / 2 ** 30).toFixed(2)} GiB in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    `train: ${plan.train.groupIndices.length - 1} tasks, ${plan.train.puzzleIdentifiers.length} versions, ${plan.train.rows} examples`,
+    `test: ${plan.testTasks.length} tasks, ${plan.test.puzzleIdentifiers.length} versions, ${plan.test.rows} examples`,
+    ...plan.warnings.map((w) => `warning: ${w}`),
     ...errors.map((e) => `skipped: ${formatArcTaskError(e)}`),
   ].join('\n');
 }

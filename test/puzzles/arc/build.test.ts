@@ -35,10 +35,10 @@ function perfectPredictions(batches: Iterable<EvalBatch>): ArcPrediction[] {
   return predictions;
 }
 
-test('official-format round trip of a small ARC build (3 tasks, 3 augmentations)', () => {
+test('official-format round trip of a small ARC build (3 tasks, 3 augmentations)', async () => {
   const dir = taskFolder();
   const out = join(mkdtempSync(join(tmpdir(), 'arc-build-')), 'ds');
-  const summary = buildArcDataset({ subsets: [], testSet: 'custom', tasks: dir, augmentations: 3, seed: 42, out, canvas: 0 });
+  const summary = await buildArcDataset({ subsets: [], testSet: 'custom', tasks: dir, augmentations: 3, seed: 42, out, canvas: 0 });
   assert.match(summary, /canvas 4×4, 13 identifiers/);
   const written = readOfficialDataset(out);
   const arc = openTaskData({ kind: 'arc', subsets: [], testSet: 'custom', tasks: dir, augmentations: 3, canvas: 0, translate: true }, 42) as ArcTaskData;

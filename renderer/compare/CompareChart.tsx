@@ -1,14 +1,13 @@
 // One metric of every compared run on shared axes: one colour per run (the baseline thicker), the smoothed curve
 // over its faint raw curve, or per group a mean line over a min–max band. Drag across the plot to zoom (shared
 // by every chart), double-click to reset; hovering lists every run's value at that x.
-import { useMemo, useRef, useState, type PointerEvent } from 'react';
-import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, XAxis, YAxis, usePlotArea, useXAxisInverseScale } from 'recharts';
+import { useMemo, useRef, useState } from 'react';
+import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { CompareXAxis } from '../../preload/contract.ts';
 import { formatCount, formatDuration, formatMetric } from '../common/format.ts';
-import { downsampleMinMax, visibleRange, type SeriesPoint } from '../runs/charts/downsample.ts';
-import type { StepRange } from '../runs/charts/MetricChart.tsx';
+import { downsampleMinMax, visibleRange, type RunSeries, type SeriesPoint } from '../runs/charts/downsample.ts';
+import { AXIS_STYLE, DragToZoom, type HoverPosition, type StepRange } from '../runs/charts/DragToZoom.tsx';
 import { downloadBlob, downloadText, fileSlug, serializeChartSvg, svgToPng } from './download.ts';
-import type { RunSeries } from './export.ts';
 import { aggregateByStep, type BandPoint, type RunGroup } from './grouping.ts';
 import { smoothDebiased } from './smoothing.ts';
 
@@ -61,7 +60,7 @@ export function xTickFormatter(xAxis: CompareXAxis): (x: number) => string {
 export function CompareChart(props: CompareChartProps) {
   const { metricKey, runs, seriesByRun, version, xAxis, smoothing, logScale, baselineRunId, groups, zoom, onZoom, onHide } = props;
   const figure = useRef<HTMLElement>(null);
-  const [hover, setHover] = useState<{ x: number; left: number } | null>(null);
+  const [hover, setHover] = useState<HoverPosition | null>(null);
   const [exportError, setExportError] = useState<string | null>(null);
 
   const curves = useMemo(() => {
@@ -132,8 +131,8 @@ export function CompareChart(props: CompareChartProps) {
             <ComposedChart margin={{ top: 6, right: 14, bottom: 0, left: 0 }}>
               <CartesianGrid stroke="#e6e8ec" vertical={false} />
               <XAxis dataKey="step" type="number" domain={zoom ?? ['dataMin', 'dataMax']} allowDataOverflow allowDecimals={xAxis !== 'step'} tickFormatter={formatX}
-                tick={{ fontSize: 11 }} stroke="#9aa3af" allowDuplicatedCategory={false} />
-              <YAxis type="number" scale={logScale ? 'log' : 'auto'} domain={yDomain ?? ['auto', 'auto']} allowDataOverflow={logScale} tickFormatter={formatMetric} tick={{ fontSize: 11 }} width={54} stroke="#9aa3af" />
+                {...AXIS_STYLE} allowDuplicatedCategory={false} />
+              <YAxis type="number" scale={logScale ? 'log' : 'auto'} domain={yDomain ?? ['auto', 'auto']} allowDataOverflow={logScale} tickFormatter={formatMetric} {...AXIS_STYLE} width={54} />
               {curves.map((curve) => curve.band && (
                 <Area key={`${curve.id}-band`} data={curve.band} dataKey="range" type="linear" stroke="none" fill={curve.colour} fillOpacity={0.18} isAnimationActive={false} className="group-band" />
               ))}
@@ -146,7 +145,7 @@ export function CompareChart(props: CompareChartProps) {
                   dot={curve.shown.length <= DOT_THRESHOLD ? { r: curve.thick ? 3 : 2.2, fill: curve.colour } : false} isAnimationActive={false}
                   className={`series-main ${curve.id}`} />
               ))}
-              <ZoomAndHoverLayer onZoom={onZoom} onHover={setHover} hoverLeft={hover?.left ?? null} />
+              <DragToZoom onZoom={onZoom} onHover={setHover} hoverLeft={hover?.left ?? null} />
             </ComposedChart>
           </ResponsiveContainer>
         )}
@@ -202,40 +201,4 @@ function pointAtOrBefore(points: readonly SeriesPoint[], x: number): SeriesPoint
     else high = mid;
   }
   return low > 0 ? points[low - 1] : null;
-}
-
-/** Like the run page's drag-to-zoom layer (same gestures), and it also reports the hovered x for the tooltip. */
-function ZoomAndHoverLayer({ onZoom, onHover, hoverLeft }: { onZoom: (range: StepRange | null) => void; onHover: (hover: { x: number; left: number } | null) => void; hoverLeft: number | null }) {
-  const plot = usePlotArea();
-  const toX = useXAxisInverseScale();
-  const layer = useRef<SVGRectElement>(null);
-  const [drag, setDrag] = useState<{ fromX: number; toX: number } | null>(null);
-  if (!plot || !toX) return null;
-
-  const localX = (event: PointerEvent<SVGRectElement>) => {
-    const svg = layer.current!.ownerSVGElement!.getBoundingClientRect();
-    return Math.min(plot.x + plot.width, Math.max(plot.x, event.clientX - svg.left));
-  };
-  const finish = () => {
-    if (drag && Math.abs(drag.toX - drag.fromX) > 4) {
-      const a = Number(toX(drag.fromX));
-      const b = Number(toX(drag.toX));
-      onZoom([Math.min(a, b), Math.max(a, b)]);
-    }
-    setDrag(null);
-  };
-  return (
-    <g className="hover-layer">
-      {hoverLeft !== null && !drag && <line x1={hoverLeft} x2={hoverLeft} y1={plot.y} y2={plot.y + plot.height} className="hover-line" />}
-      {drag && <rect x={Math.min(drag.fromX, drag.toX)} y={plot.y} width={Math.abs(drag.toX - drag.fromX)} height={plot.height} className="zoom-selection" />}
-      <rect ref={layer} x={plot.x} y={plot.y} width={plot.width} height={plot.height} fill="transparent" className="zoom-layer"
-        onPointerDown={(e) => { e.currentTarget.setPointerCapture(e.pointerId); const x = localX(e); setDrag({ fromX: x, toX: x }); }}
-        onPointerMove={(e) => {
-          const x = localX(e);
-          if (drag) setDrag({ ...drag, toX: x });
-          onHover({ x: Number(toX(x)), left: x });
-        }}
-        onPointerUp={finish} onPointerCancel={() => setDrag(null)} onPointerLeave={() => onHover(null)} onDoubleClick={() => onZoom(null)} />
-    </g>
-  );
 }

@@ -9,7 +9,7 @@ import { formatRoute, formatIdList, parseIdList, withQuery, type Route } from '.
 import { navigate, useApi, useWorkbenchEvents } from '../app/workbench.tsx';
 import { runColour } from '../common/palette.ts';
 import { chartPanels } from '../runs/charts/chart-panels.ts';
-import type { StepRange } from '../runs/charts/MetricChart.tsx';
+import type { StepRange } from '../runs/charts/DragToZoom.tsx';
 import { useLiveRuns } from '../runs/live-runs.ts';
 import { RunStatusBadge } from '../runs/RunStatusBadge.tsx';
 import { CompareChart, type ChartRun } from './CompareChart.tsx';
@@ -19,7 +19,7 @@ import { comparisonMarkdown, metricsCsv, metricsJson } from './export.ts';
 import { groupRuns } from './grouping.ts';
 import { ConfigDiffTable, PuzzleMatrix, SummaryMatrix, useLatestEvaluations } from './CompareTables.tsx';
 import { summaryColumns, type SummaryExtras } from './summary.ts';
-import { useCompareSeries } from './use-compare-series.ts';
+import { useMetricSeriesByRun } from '../runs/charts/use-metric-series.ts';
 
 export const DEFAULT_VIEW_STATE: Omit<CompareViewState, 'runIds'> = {
   hiddenCharts: [],
@@ -68,7 +68,7 @@ export function ComparePage({ route }: { route: Route }) {
   }, [live.runs, runIds.join(',')]);
   const missing = live.runs ? runIds.filter((id) => !runs.some((run) => run.id === id)) : [];
 
-  const { seriesByRun, version, error: seriesError } = useCompareSeries(runIds);
+  const { seriesByRun, version, error: seriesError } = useMetricSeriesByRun(runIds);
   const evaluations = useLatestEvaluations(runIds);
   useEffect(() => {
     if (runIds.length > 0) api.views.parameterCounts({ runIds }).then(setParameterCounts, report);

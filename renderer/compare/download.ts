@@ -29,7 +29,7 @@ export function serializeChartSvg(svg: SVGSVGElement, title: string): { text: st
   copy.setAttribute('viewBox', `0 0 ${Math.round(width)} ${Math.round(height)}`);
   copy.setAttribute('font-family', getComputedStyle(svg).fontFamily);
   copy.setAttribute('font-size', '11');
-  copy.querySelectorAll('.hover-layer, .zoom-layer').forEach((node) => node.remove());
+  copy.querySelectorAll('.drag-zoom').forEach((node) => node.remove());
   const background = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
   background.setAttribute('width', '100%');
   background.setAttribute('height', '100%');

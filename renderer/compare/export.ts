@@ -1,17 +1,9 @@
 // The comparison's exports as text: metrics as CSV (one row per point, every selected run) and JSON, and the
 // comparison as Markdown (summary matrix + config diff). Pure; download.ts turns them into files.
 import type { RunSummaryInfo } from '../../preload/contract.ts';
+import type { RunSeries } from '../runs/charts/downsample.ts';
 import { formatConfigValue, type ConfigRow } from './config-diff.ts';
 import { formatSummaryValue, type SummaryColumn, type SummaryExtras } from './summary.ts';
-
-export interface StoredPoint {
-  step: number;
-  wallTimeMs: number;
-  value: number;
-}
-
-/** A run's series by metric key. */
-export type RunSeries = ReadonlyMap<string, readonly StoredPoint[]>;
 
 export interface ExportRun {
   id: number;

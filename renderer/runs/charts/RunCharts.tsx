@@ -2,7 +2,8 @@
 import { useMemo, useState } from 'react';
 import { formatCount } from '../../common/format.ts';
 import { chartPanels } from './chart-panels.ts';
-import { MetricChart, type StepRange } from './MetricChart.tsx';
+import { MetricChart } from './MetricChart.tsx';
+import type { StepRange } from './DragToZoom.tsx';
 import { useMetricSeries } from './use-metric-series.ts';
 
 export function RunCharts({ runId }: { runId: number }) {

@@ -6,6 +6,14 @@ export interface SeriesPoint {
   value: number;
 }
 
+/** A point as fetched and kept (use-metric-series.ts); the wall time serves time x-axes and exports. */
+export interface StoredPoint extends SeriesPoint {
+  wallTimeMs: number;
+}
+
+/** A run's series by metric key. */
+export type RunSeries = ReadonlyMap<string, readonly StoredPoint[]>;
+
 /** The slice of `points` (sorted by step) whose steps lie in [fromStep, toStep], plus one neighbour on each side
  *  so lines run to the chart's edges instead of stopping at the last point inside. */
 export function visibleRange(points: readonly SeriesPoint[], fromStep: number, toStep: number): readonly SeriesPoint[] {

@@ -1,7 +1,7 @@
 // ARC tasks in the library: the shared benchmark sets registered read-only, user files and folders (single task
 // files and Kaggle challenges + solutions bundles) imported all-or-nothing, editor tasks saved, and sets exported
 // as a folder of ARC JSON files. Task files keep their exact text, so an imported file exports byte for byte.
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { TrmDb } from '../../db/index.ts';
 import * as tasks from '../../db/tasks.ts';
@@ -9,7 +9,7 @@ import { LibraryError, type TaskListItem, type TaskSetRow } from '../../db/tasks
 import { writeTransaction } from '../../db/sql.ts';
 import { dataDir } from '../common/paths.ts';
 import type { ArcTask, ArcTestPair } from '../puzzles/arc/grid.ts';
-import { loadTaskFile } from '../puzzles/arc/load.ts';
+import { loadTaskFile, taskFilesIn } from '../puzzles/arc/load.ts';
 import { parseTaskJson } from '../puzzles/arc/parse.ts';
 import type { ArcTaskError } from '../puzzles/arc/validate.ts';
 import { serializeTask, type ArcJsonStyle } from '../../renderer/editor/model/arc-json.ts';
@@ -59,23 +59,19 @@ interface ParsedFile {
 function readTaskFiles(paths: readonly string[], tagsOf: (file: string) => string[] = () => []): { files: ParsedFile[]; errors: ArcTaskError[] } {
   const files: ParsedFile[] = [];
   const errors: ArcTaskError[] = [];
-  for (const path of paths) {
-    if (!existsSync(path)) { errors.push({ file: path, pair: '', problem: 'does not exist' }); continue; }
-    for (const file of statSync(path).isDirectory() ? jsonFilesUnder(path) : [path]) {
-      if (isPairedSolutionsFile(file)) continue; // read with its challenges file
-      const text = readFileSync(file, 'utf8');
-      if (looksLikeBundle(text)) {
-        const bundle = loadTaskFile(file);
-        errors.push(...bundle.errors);
-        for (const task of bundle.tasks) {
-          files.push({ name: task.id, content: serializeTask(editorTaskOf(task)), tags: tagsOf(file), summary: summarizeArcTask(task) });
-        }
-        continue;
+  for (const file of taskFilesIn(paths, errors)) {
+    const text = readFileSync(file, 'utf8');
+    if (looksLikeBundle(text)) {
+      const bundle = loadTaskFile(file);
+      errors.push(...bundle.errors);
+      for (const task of bundle.tasks) {
+        files.push({ name: task.id, content: serializeTask(editorTaskOf(task)), tags: tagsOf(file), summary: summarizeArcTask(task) });
       }
-      const { task, errors: problems } = parseTaskJson(text, file);
-      errors.push(...problems);
-      if (task) files.push({ name: task.id, content: text, tags: tagsOf(file), summary: summarizeArcTask(task) });
+      continue;
     }
+    const { task, errors: problems } = parseTaskJson(text, file);
+    errors.push(...problems);
+    if (task) files.push({ name: task.id, content: text, tags: tagsOf(file), summary: summarizeArcTask(task) });
   }
   return { files, errors };
 }
@@ -90,19 +86,6 @@ function looksLikeBundle(text: string): boolean {
   } catch {
     return false; // parseTaskJson reports the syntax error
   }
-}
-
-const isPairedSolutionsFile = (file: string): boolean =>
-  /solutions\.json$/i.test(file) && existsSync(file.replace(/solutions\.json$/i, 'challenges.json'));
-
-function jsonFilesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return jsonFilesUnder(path);
-      return entry.name.toLowerCase().endsWith('.json') ? [path] : [];
-    });
 }
 
 export interface ImportResult {

@@ -35,19 +35,26 @@ export function arcSubsetFolder(name: string): string {
 }
 
 /** Tasks from files, folders (searched recursively for *.json) and Kaggle bundles, in a stable order. */
-export function loadTaskSet(paths: string[]): ArcTaskSet {
+export function loadTaskSet(paths: readonly string[]): ArcTaskSet {
   const set: ArcTaskSet = { tasks: [], errors: [] };
-  for (const path of paths) {
-    if (!existsSync(path)) { set.errors.push({ file: path, pair: '', problem: 'does not exist' }); continue; }
-    const files = statSync(path).isDirectory() ? jsonFilesUnder(path) : [path];
-    for (const file of files) {
-      if (isKaggleSolutions(file)) continue; // read together with its challenges file
-      const loaded = loadTaskFile(file);
-      set.tasks.push(...loaded.tasks);
-      set.errors.push(...loaded.errors);
-    }
+  for (const file of taskFilesIn(paths, set.errors)) {
+    const loaded = loadTaskFile(file);
+    set.tasks.push(...loaded.tasks);
+    set.errors.push(...loaded.errors);
   }
   return set;
+}
+
+/** The files to read for `paths`, in a stable order: files as given, folders searched recursively for *.json,
+ *  without the Kaggle solutions files (each is read together with its challenges file). A path that does not
+ *  exist is pushed onto `errors` when the iteration reaches it, so errors stay in path order. */
+export function* taskFilesIn(paths: readonly string[], errors: ArcTaskError[]): Generator<string> {
+  for (const path of paths) {
+    if (!existsSync(path)) { errors.push({ file: path, pair: '', problem: 'does not exist' }); continue; }
+    for (const file of statSync(path).isDirectory() ? jsonFilesUnder(path) : [path]) {
+      if (!isKaggleSolutions(file)) yield file;
+    }
+  }
 }
 
 /** A custom set: `tasks` is a folder or a comma-separated list of files/folders. */

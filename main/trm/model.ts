@@ -706,7 +706,9 @@ export class TRM {
   /** The carry every sequence starts from: H_init / L_init broadcast over [B, S, D]. */
   initialCarry(batch: number): Carry {
     const shape: [number, number, number] = [batch, sequenceLength(this.config), this.config.hiddenSize];
-    return { y: tf.tidy(() => tf.broadcastTo(this.hInit, shape).clone() as tf.Tensor3D), z: tf.tidy(() => tf.broadcastTo(this.lInit, shape).clone() as tf.Tensor3D) };
+    // ones · init broadcasts exactly (1·x = x); WASM's Tile kernel behind broadcastTo is far slower on big batches.
+    const fill = (init: tf.Tensor) => tf.tidy(() => tf.mul(tf.ones([batch, shape[1], 1]), init) as tf.Tensor3D);
+    return { y: fill(this.hInit), z: fill(this.lInit) };
   }
 }
 

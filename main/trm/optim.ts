@@ -33,8 +33,9 @@ export interface AdamATan2State {
  */
 export class AdamATan2 {
   stepCount = 0;
-  private readonly firstMoments = new Map<string, tf.Variable>();
-  private readonly secondMoments = new Map<string, tf.Variable>();
+  /** Both moments of every tensor in one flat buffer each, in `layout` order: the update is elementwise, so one
+   *  set of ops over the concatenation is exactly the per-tensor update, with ~10× fewer kernel calls. */
+  private flat: { layout: FlatLayout; m: tf.Variable; v: tf.Variable } | null = null;
   private restoredFirstMoments = new Map<string, Float32Array>();
   private restoredSecondMoments = new Map<string, Float32Array>();
 
@@ -42,34 +43,40 @@ export class AdamATan2 {
 
   /** One update of every variable that has a gradient (variables without one are left alone, as in torch). */
   applyGradients(vars: NamedVariables, grads: NamedTensors, lr: number): void {
+    for (const name of grads.keys()) if (!vars.has(name)) throw new Error(`AdamATan2: gradient for unknown variable '${name}'`);
     this.stepCount++;
     const { beta1, beta2, weightDecay } = this.opts;
     const t = this.stepCount;
     const decayFactor = 1 - lr * weightDecay;
     const stepSize = lr / (1 - beta1 ** t);
     const secondBiasCorrectionSqrt = Math.sqrt(1 - beta2 ** t);
-    for (const [name, grad] of grads) {
-      const param = vars.get(name);
-      if (!param) throw new Error(`AdamATan2: gradient for unknown variable '${name}'`);
-      const m = this.moment(this.firstMoments, this.restoredFirstMoments, name, param);
-      const v = this.moment(this.secondMoments, this.restoredSecondMoments, name, param);
-      tf.tidy(() => {
-        const newM = tf.add(m, tf.mul(tf.sub(grad, m), 1 - beta1));
-        const newV = tf.add(v, tf.mul(tf.sub(tf.square(grad), v), 1 - beta2));
-        const direction = tf.atan2(newM, tf.div(tf.sqrt(newV), secondBiasCorrectionSqrt)); // atan2(0, 0) = 0
-        param.assign(tf.sub(tf.mul(param, decayFactor), tf.mul(direction, stepSize)));
-        m.assign(newM);
-        v.assign(newV);
-      });
-    }
+    const names = [...grads.keys()];
+    const { layout, m, v } = this.moments(names, vars);
+    const params = names.map((name) => vars.get(name)!);
+    tf.tidy(() => {
+      const grad = flatten(names.map((name) => grads.get(name)!));
+      const newM = tf.add(m, tf.mul(tf.sub(grad, m), 1 - beta1));
+      const newV = tf.add(v, tf.mul(tf.sub(tf.square(grad), v), 1 - beta2));
+      const direction = tf.atan2(newM, tf.div(tf.sqrt(newV), secondBiasCorrectionSqrt)); // atan2(0, 0) = 0
+      const updated = tf.sub(tf.mul(flatten(params), decayFactor), tf.mul(direction, stepSize));
+      unflatten(updated, layout).forEach((value, i) => params[i].assign(tf.reshape(value, params[i].shape)));
+      m.assign(newM);
+      v.assign(newV);
+    });
   }
 
   getState(): AdamATan2State {
-    return {
-      step: this.stepCount,
-      m: new Map([...this.restoredFirstMoments, ...readAll(this.firstMoments)]),
-      v: new Map([...this.restoredSecondMoments, ...readAll(this.secondMoments)]),
-    };
+    const m = new Map(this.restoredFirstMoments);
+    const v = new Map(this.restoredSecondMoments);
+    if (this.flat) {
+      const { layout } = this.flat;
+      const [mData, vData] = [this.flat.m, this.flat.v].map((t) => t.dataSync() as Float32Array);
+      layout.names.forEach((name, i) => {
+        m.set(name, mData.slice(layout.offsets[i], layout.offsets[i] + layout.sizes[i]));
+        v.set(name, vData.slice(layout.offsets[i], layout.offsets[i] + layout.sizes[i]));
+      });
+    }
+    return { step: this.stepCount, m, v };
   }
 
   /** Restores a saved state; the moments are rebuilt on the next update, when the parameter shapes are known. */
@@ -81,22 +88,58 @@ export class AdamATan2 {
   }
 
   dispose(): void {
-    for (const moment of [...this.firstMoments.values(), ...this.secondMoments.values()]) moment.dispose();
-    this.firstMoments.clear();
-    this.secondMoments.clear();
+    if (this.flat) tf.dispose([this.flat.m, this.flat.v]);
+    this.flat = null;
   }
 
-  /** The moment variable for `name`: restored values if any, else zeros (torch's lazy state init). */
-  private moment(moments: Map<string, tf.Variable>, restored: Map<string, Float32Array>, name: string, like: tf.Variable): tf.Variable {
-    let moment = moments.get(name);
-    if (!moment) {
-      const saved = restored.get(name);
-      restored.delete(name);
-      moment = tf.variable(saved ? tf.tensor(saved, like.shape) : tf.zerosLike(like), false);
-      moments.set(name, moment);
+  /** The flat moments for exactly these tensors: restored values where saved, else zeros (torch's lazy state
+   *  init). A different set of names re-lays the buffers out, keeping every moment already accumulated. */
+  private moments(names: string[], vars: NamedVariables): { layout: FlatLayout; m: tf.Variable; v: tf.Variable } {
+    if (this.flat && this.flat.layout.names.length === names.length && this.flat.layout.names.every((n, i) => n === names[i])) return this.flat;
+    if (this.flat) {
+      const { m, v } = this.getState();
+      this.restoredFirstMoments = m;
+      this.restoredSecondMoments = v;
+      this.dispose();
     }
-    return moment;
+    const layout = flatLayout(names, names.map((name) => vars.get(name)!.size));
+    const build = (restored: Map<string, Float32Array>) => {
+      const data = new Float32Array(layout.total);
+      layout.names.forEach((name, i) => {
+        const saved = restored.get(name);
+        if (!saved) return;
+        if (saved.length !== layout.sizes[i]) throw new Error(`AdamATan2: saved moment '${name}' has ${saved.length} values, expected ${layout.sizes[i]}`);
+        data.set(saved, layout.offsets[i]);
+        restored.delete(name);
+      });
+      return tf.tidy(() => tf.variable(tf.tensor1d(data), false)); // the temporary is disposed by the tidy
+    };
+    this.flat = { layout, m: build(this.restoredFirstMoments), v: build(this.restoredSecondMoments) };
+    return this.flat;
   }
+}
+
+/** Where each named tensor lives in a flat buffer. */
+interface FlatLayout { names: string[]; sizes: number[]; offsets: number[]; total: number }
+
+function flatLayout(names: string[], sizes: number[]): FlatLayout {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const size of sizes) {
+    offsets.push(total);
+    total += size;
+  }
+  return { names, sizes, offsets, total };
+}
+
+/** The tensors' values concatenated into one 1-D tensor (call inside a tidy). */
+function flatten(tensors: tf.Tensor[]): tf.Tensor1D {
+  return tensors.length === 1 ? tf.reshape(tensors[0], [-1]) : tf.concat(tensors.map((t) => tf.reshape(t, [-1])));
+}
+
+/** The pieces of a flat tensor in `layout`, as 1-D tensors. */
+function unflatten(flat: tf.Tensor, layout: FlatLayout): tf.Tensor[] {
+  return layout.names.length === 1 ? [flat] : tf.split(flat, layout.sizes);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -168,11 +211,18 @@ export class Ema {
   }
 
   update(vars: NamedVariables): void {
-    for (const [name, shadow] of this.shadow) {
+    const names = [...this.shadow.keys()];
+    const shadows = names.map((name) => this.shadow.get(name)!);
+    const params = names.map((name) => {
       const param = vars.get(name);
       if (!param) throw new Error(`Ema: no variable '${name}' to average`);
-      tf.tidy(() => shadow.assign(tf.add(tf.mul(shadow, this.decay), tf.mul(param, 1 - this.decay))));
-    }
+      return param;
+    });
+    // Elementwise, so one pass over the concatenation is exactly the per-tensor update, in a few kernel calls.
+    tf.tidy(() => {
+      const averaged = tf.add(tf.mul(flatten(shadows), this.decay), tf.mul(flatten(params), 1 - this.decay));
+      unflatten(averaged, flatLayout(names, shadows.map((t) => t.size))).forEach((value, i) => shadows[i].assign(tf.reshape(value, shadows[i].shape)));
+    });
   }
 
   getState(): Map<string, Float32Array> {

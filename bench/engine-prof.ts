@@ -1,9 +1,17 @@
+// Engine profiler: `node --import tsx bench/engine-prof.ts --preset NAME [--steps N] [--batch B] [--eval ROWS] [--profile]`.
+// Synthetic random batches; prints median ms/step, AdamATan2/EMA time, per-kernel times (--profile) and eval rows·steps/s.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../main/trm/backend.ts';
 import { presetConfig } from '../main/trm/presets.ts';
 import { TRM } from '../main/trm/model.ts';
 import { TrainStepper, evaluate } from '../main/trm/act.ts';
 import { Rng } from '../main/common/rng.ts';
+import { AdamATan2, Ema } from '../main/trm/optim.ts';
+const phase = new Map<string, number>();
+for (const [cls, name] of [[AdamATan2, 'applyGradients'], [Ema, 'update']] as const) {
+  const proto = (cls as any).prototype; const f = proto[name];
+  proto[name] = function (...a: unknown[]) { const t0 = performance.now(); const r = f.apply(this, a); phase.set(name, (phase.get(name) ?? 0) + performance.now() - t0); return r; };
+}
 
 const args = process.argv.slice(2);
 const flag = (n: string, d?: string) => { const i = args.indexOf(`--${n}`); return i >= 0 ? args[i + 1] : d; };
@@ -14,6 +22,7 @@ const evalRows = Number(flag('eval', '0'));
 await selectBackend('wasm');
 const cfg = presetConfig(preset);
 cfg.model.numPuzzleIdentifiers = Math.max(cfg.model.numPuzzleIdentifiers, 1000);
+if (flag('batch')) cfg.train.batchSize = Number(flag('batch'));
 const model = TRM.create(cfg.model, 1);
 const stepper = new TrainStepper(model, cfg.train);
 const rng = new Rng(5);
@@ -27,12 +36,13 @@ if (profile) {
   }
 }
 for (let i = 0; i < 3; i++) stepper.step(batch());
-kernelTimes.clear();
+kernelTimes.clear(); phase.clear();
 const before = tf.memory().numTensors;
 const times: number[] = [];
 for (let i = 0; i < steps; i++) { const b = batch(); const t0 = performance.now(); stepper.step(b); times.push(performance.now() - t0); }
 times.sort((a, b) => a - b);
 console.log(`${preset} train: median ${times[Math.floor(times.length / 2)].toFixed(1)} ms/step, min ${times[0].toFixed(1)}, leak ${(tf.memory().numTensors - before) / steps}`);
+console.log('phases ms/step', Object.fromEntries([...phase].map(([k, v]) => [k, +(v / steps).toFixed(2)])));
 if (profile) {
   const total = [...kernelTimes.values()].reduce((s, e) => s + e.ms, 0);
   console.log(`kernel total ${(total / steps).toFixed(1)} ms/step; calls ${([...kernelTimes.values()].reduce((s, e) => s + e.n, 0) / steps).toFixed(0)}/step`);
@@ -42,7 +52,9 @@ if (evalRows > 0) {
   const evalBatch = batch(evalRows);
   evaluate(model, batch(evalRows));
   const et: number[] = [];
+  kernelTimes.clear();
   for (let i = 0; i < 3; i++) { const t0 = performance.now(); evaluate(model, evalBatch); et.push(performance.now() - t0); }
+  if (profile) for (const [k, e] of [...kernelTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12)) console.log(`  eval ${k.padEnd(20)} ${(e.ms / 3).toFixed(2)} ms  ${(e.n / 3).toFixed(0)} calls`);
   et.sort((a, b) => a - b);
   const ms = et[1];
   console.log(`${preset} eval ${evalRows} rows × ${cfg.model.haltMaxSteps} steps: median ${ms.toFixed(0)} ms → ${(evalRows * cfg.model.haltMaxSteps / ms * 1000).toFixed(0)} rows·steps/s`);

@@ -4,8 +4,9 @@
 // Spec: ../shared/trm-spec.md §1.
 //
 // Layout: inside the model every activation is sequence-major, [S, B, D] with S = P + L. Channel-wise linears
-// then act on a [S·B, D] view and the token-mixing MLP (mlp_t) on a [S, B·D] view, both as plain matmuls with
-// no transposes. The public API (carry y/z, logits) uses the official batch-major [B, S, D] layout.
+// then act on a [S·B, D] view; the token-mixing MLP (mlp_t) transposes the [S, B·D] view to [B·D, S] rows so that
+// it too is a plain right-multiplied matmul (see sequenceMixing). The public API (carry y/z, logits) uses the
+// official batch-major [B, S, D] layout.
 // Linear weights are stored in the layout their matmul wants; stateDict()/loadStateDict() speak PyTorch's
 // [out, in] layout and official state_dict keys, so fixtures and official checkpoints load directly.
 import * as tf from '@tensorflow/tfjs';
@@ -61,16 +62,8 @@ const linear = customOp((x: tf.Tensor, w: tf.Tensor) => {
   };
 });
 
-/** Sequence-axis linear (mlp_t): w [out, S] times x viewed as columns [S, N] → [out, N]. The sequence-major
- *  layout makes this the official `Linear(x.transpose(1, 2))` without any transpose. */
-const sequenceLinear = customOp((w: tf.Tensor, x: tf.Tensor) => {
-  const columns = retain(tf.reshape(x, [w.shape[1]!, -1]) as tf.Tensor2D);
-  retain(w);
-  return {
-    value: tf.matMul(w as tf.Tensor2D, columns),
-    gradFunc: (dy: tf.Tensor) => [tf.matMul(dy as tf.Tensor2D, tf.transpose(columns)), tf.reshape(tf.matMul(tf.transpose(w) as tf.Tensor2D, dy as tf.Tensor2D), x.shape)],
-  };
-});
+/** Transpose of a 2-D tensor; its gradient is the transpose of dy (nothing saved). */
+const transpose2d = customOp((x: tf.Tensor) => ({ value: tf.transpose(x), gradFunc: (dy: tf.Tensor) => tf.transpose(dy) }));
 
 /** silu(gate) · up, the SwiGLU gating (silu(g) = g·sigmoid(g)). */
 const swigluGate = customOp((gate: tf.Tensor, up: tf.Tensor) => {
@@ -117,12 +110,6 @@ interface SwiGLUWeights { gate: tf.Tensor; up: tf.Tensor; down: tf.Tensor }
 /** SwiGLU over the channel axis of x [..., h] → rows [N, h]: gate, up [h, i], down [i, h]. */
 function channelSwiGLU(x: tf.Tensor, w: SwiGLUWeights): tf.Tensor2D {
   return linear(swigluGate(linear(x, w.gate), linear(x, w.up)), w.down) as tf.Tensor2D;
-}
-
-/** SwiGLU over the sequence axis (mlp_t) of x viewed as columns [S, N] → [S, N]: gate, up [i, S], down [S, i]
- *  (PyTorch layout, left-multiplied). */
-function sequenceSwiGLU(x: tf.Tensor, w: SwiGLUWeights): tf.Tensor2D {
-  return sequenceLinear(w.down, swigluGate(sequenceLinear(w.gate, x), sequenceLinear(w.up, x))) as tf.Tensor2D;
 }
 
 /** Rotary tables (official `RotaryEmbedding`: cat(freqs, freqs), computed in float32) as [S, 1, headDim] for
@@ -560,17 +547,34 @@ export class TRM {
     // Token mixing: across the S positions of every (example, channel) column with mlp_t (normalised over S too,
     // as the official code normalises while transposed), or self-attention across positions.
     const out = w.sequenceMlp
-      ? addAndNormalise(h, sequenceSwiGLU(h, w.sequenceMlp), [S, B * D], 0, eps)
+      ? this.sequenceMixing(h, w.sequenceMlp)
       : addAndNormalise(h, selfAttention(h, w.attention!, { seq: S, batch: B, heads: numHeads, headDim: D / numHeads }, this.rotary), [S * B, D], 1, eps);
     return addAndNormalise(out, channelSwiGLU(out, w.channelMlp), [S * B, D], 1, eps) as tf.Tensor3D;
   }
 
+  /** mlp_t token mixing on h [S, B, D]: the columns [B·D, S] (one transpose) go through a channel-style SwiGLU
+   *  over S and the post-norm over S (the inner axis there), then back. Why the transposes: as rows [B·D, S] the
+   *  activation is XNNPACK's left operand and the small weight its (cached) right one; the [S, B·D] form made
+   *  the activation the right operand, re-packed on every matmul, and normalised over a non-inner axis. */
+  private sequenceMixing(h: tf.Tensor3D, w: SwiGLUWeights): tf.Tensor3D {
+    const [S, B, D] = h.shape;
+    const columns = transpose2d(tf.reshape(h, [S, B * D]));
+    const normalised = addAndNormalise(columns, channelSwiGLU(columns, w), [B * D, S], 1, this.config.rmsNormEps);
+    return tf.reshape(transpose2d(normalised), [S, B, D]) as tf.Tensor3D;
+  }
+
   /** The blocks' weights as the forward uses them. Call inside the tidy / differentiated function that uses them. */
   private layerWeights(): LayerWeights[] {
-    const swiglu = (prefix: string, halvesAlongRows: boolean): SwiGLUWeights => {
+    const swiglu = (prefix: string, sequence: boolean): SwiGLUWeights => {
       const gateUp = this.weight(`${prefix}.gate_up_proj.weight`);
-      const [gate, up] = tf.split(gateUp, 2, halvesAlongRows ? 0 : 1);
-      return { gate, up, down: this.weight(`${prefix}.down_proj.weight`) };
+      const down = this.weight(`${prefix}.down_proj.weight`);
+      if (!sequence) {
+        const [gate, up] = tf.split(gateUp, 2, 1);
+        return { gate, up, down };
+      }
+      // mlp_t weights are stored in PyTorch's [out, S] layout; the transposed forward wants [in, out].
+      const [gate, up] = tf.split(gateUp, 2, 0);
+      return { gate: tf.transpose(gate), up: tf.transpose(up), down: tf.transpose(down) };
     };
     const attention = (prefix: string): AttentionWeights => {
       const [query, key, value] = tf.split(this.weight(`${prefix}.self_attn.qkv_proj.weight`), 3, 1);

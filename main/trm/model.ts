@@ -33,7 +33,9 @@ function retain<T extends tf.Tensor>(t: T): T {
  *  recorded: the custom-gradient machinery costs a few scopes per call, which adds up over ~500 ops a step. */
 function customOp<Args extends tf.Tensor[]>(f: (...args: Args) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] }): (...args: Args) => tf.Tensor {
   const withGradient = tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: Args) => tf.Tensor;
-  return (...args: Args) => (retainedForBackward ? withGradient(...args) : f(...args).value);
+  // Without a gradient, intermediates are freed as soon as the op returns (a forward-only rollout of a big batch
+  // would otherwise hold every attention matrix of every block until the end of the step).
+  return (...args: Args) => (retainedForBackward ? withGradient(...args) : tf.tidy(() => f(...args).value));
 }
 
 function swapLastTwo(t: tf.Tensor): tf.Tensor {

@@ -145,11 +145,13 @@ async function learn(options: LearnOptions) {
 }
 
 /** Seconds to evaluate one ARC task (all test inputs × the preset's augmented versions, all N_sup steps, then voting)
- *  with untrained weights (the cost does not depend on them); median of 3 after one warm-up. */
+ *  on the ten-task bench's canvas, with untrained weights (the cost does not depend on them); median of 3 after one
+ *  warm-up. */
 async function arcTaskEvaluation(preset = 'arc-mini-att', taskId = ARC_MINI_TASKS[0]) {
   await selectBackend();
   const { evaluateEngine } = await import('../main/train/evaluate.ts');
-  const { config, data } = resolveConfig(preset, { 'data.tasks': arcTaskPath(taskId) });
+  const canvas = Math.sqrt(resolveConfig(preset, { 'data.tasks': ARC_MINI_TASKS.map(arcTaskPath).join(',') }).config.model.seqLen);
+  const { config, data } = resolveConfig(preset, { 'data.tasks': arcTaskPath(taskId), 'data.canvas': String(canvas) });
   const engine = createEngine(config);
   const batchSize = Math.min(config.train.batchSize, 256);
   const times: number[] = [];

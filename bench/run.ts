@@ -14,7 +14,7 @@ import { dataDir } from '../main/common/paths.ts';
 import { resolveConfig } from '../main/train/run.ts';
 import { createEngine } from '../main/train/engine.ts';
 import { TRM } from '../main/trm/model.ts';
-import { PRESETS } from '../main/trm/presets.ts';
+import { findPreset, PRESETS } from '../main/trm/presets.ts';
 import { trace } from '../main/trace/trace.ts';
 
 const args = process.argv.slice(2);
@@ -30,7 +30,9 @@ async function speed(presetNames: string[]) {
   const backend = await selectBackend();
   const results = [];
   for (const name of presetNames) {
-    const { config, data } = resolveConfig(name);
+    // ARC presets need a task set: the ten small ARC-AGI-1 tasks of the learning bench.
+    const overrides: Record<string, string> = findPreset(name)?.config.data.kind === 'arc' ? { 'data.tasks': ARC_MINI_TASKS.map(arcTaskPath).join(',') } : {};
+    const { config, data } = resolveConfig(name, overrides);
     const engine = createEngine(config);
     const batches = data.trainBatches(config.train.batchSize, 1);
     const warmup = 3;

@@ -93,7 +93,8 @@ export function composeArc(subsets: ArcSubset[], options: ArcComposeOptions): Ar
 }
 
 /** Every task once, in subset order; a task id seen twice keeps the test set's copy (else the first). */
-function uniqueTasks(subsets: ArcSubset[], testSet: string, warnings: string[]): { task: ArcTask; held: boolean }[] {
+/** One copy per task id (the held-out subset's copy wins), with a warning per duplicate. */
+export function uniqueTasks(subsets: ArcSubset[], testSet: string, warnings: string[]): { task: ArcTask; held: boolean }[] {
   const chosen = new Map<string, { task: ArcTask; held: boolean; subset: string }>();
   for (const subset of subsets) {
     for (const task of subset.tasks) {
@@ -177,7 +178,7 @@ export function leakWarnings(subsets: string[], testSet: string): string[] {
 }
 
 /** Held-out pairs whose exact (input, output) also appears among the training pairs of another task. */
-function pairOverlapWarnings(groups: ComposedGroup[]): string[] {
+export function pairOverlapWarnings(groups: Pick<ComposedGroup, 'task' | 'trainPairs' | 'testPairs'>[]): string[] {
   const pairKey = (pair: { input: Grid; output?: Grid }): string => `${gridHash(pair.input)}|${pair.output ? gridHash(pair.output) : ''}`;
   const trainedBy = new Map<string, string>();
   for (const group of groups) for (const pair of group.trainPairs) trainedBy.set(pairKey(pair), group.task.id);

@@ -12,9 +12,9 @@ import { Rng } from '../../common/rng.ts';
 import { hierarchyProblems } from '../hierarchy.ts';
 import { officialMetadata } from '../official-format.ts';
 import { augmentVersions, transformGrid, type ArcVersion } from './augment.ts';
-import { BLANK_IDENTIFIER, leakWarnings, type ArcComposeOptions, type ArcSubset } from './compose.ts';
+import { BLANK_IDENTIFIER, leakWarnings, pairOverlapWarnings, uniqueTasks, type ArcComposeOptions, type ArcSubset } from './compose.ts';
 import { ARC_VOCAB_SIZE, randomOffset, smallestCanvas, tasksTooLarge, writeGrid, type CanvasOffset } from './encode.ts';
-import { gridHash, type ArcTask, type Grid } from './grid.ts';
+import type { ArcTask, Grid } from './grid.ts';
 
 /** A failure the user can act on (reported as one line by the CLI). */
 export class ArcBuildError extends Error {
@@ -112,40 +112,6 @@ function planSplit(groups: PlannedGroup[], pairsOf: PlannedSplit['pairsOf']): Pl
     split.groupIndices[g + 1] = puzzle;
   });
   return split;
-}
-
-/** Every task once, in subset order; a task id seen twice keeps the test set's copy (else the first). */
-function uniqueTasks(subsets: ArcSubset[], testSet: string, warnings: string[]): { task: ArcTask; held: boolean }[] {
-  const chosen = new Map<string, { task: ArcTask; held: boolean; subset: string }>();
-  for (const subset of subsets) {
-    for (const task of subset.tasks) {
-      const held = subset.name === testSet;
-      const previous = chosen.get(task.id);
-      if (previous) {
-        const keep = held ? subset.name : previous.subset;
-        warnings.push(`task ${task.id} is in both '${previous.subset}' and '${subset.name}'; using the copy from '${keep}'`);
-        if (!held) continue;
-      }
-      chosen.set(task.id, { task, held, subset: subset.name });
-    }
-  }
-  return [...chosen.values()];
-}
-
-/** Held-out pairs whose exact (input, output) also appears among the training pairs of another task. */
-function pairOverlapWarnings(groups: PlannedGroup[]): string[] {
-  const pairKey = (pair: Pair): string => `${gridHash(pair.input)}|${pair.output ? gridHash(pair.output) : ''}`;
-  const trainedBy = new Map<string, string>();
-  for (const group of groups) for (const pair of group.trainPairs) trainedBy.set(pairKey(pair), group.task.id);
-  const leaks: string[] = [];
-  for (const group of groups) {
-    group.testPairs.forEach((pair, index) => {
-      const other = pair.output ? trainedBy.get(pairKey(pair)) : undefined;
-      if (other !== undefined && other !== group.task.id) leaks.push(`${group.task.id} test[${index}] (= ${other})`);
-    });
-  }
-  if (leaks.length === 0) return [];
-  return [`${leaks.length} held-out pair(s) also appear in training: ${leaks.slice(0, 5).join(', ')}${leaks.length > 5 ? ', …' : ''}`];
 }
 
 const SPLITS = ['train', 'test'] as const;

@@ -56,7 +56,9 @@ interface ComposedGroup {
   firstIdentifier: number;
 }
 
-export function composeArc(subsets: ArcSubset[], options: ArcComposeOptions): ArcDataset {
+/** The tasks a composition uses (one copy per id, leak warnings) and the canvas they fit; throws when a grid
+ *  does not fit the requested canvas. Shared by composeArc and the streaming builder. */
+export function selectTasksAndCanvas(subsets: ArcSubset[], options: Pick<ArcComposeOptions, 'testSet' | 'canvas'>): { warnings: string[]; tasks: { task: ArcTask; held: boolean }[]; canvas: number } {
   const warnings = leakWarnings(subsets.map((s) => s.name), options.testSet);
   const tasks = uniqueTasks(subsets, options.testSet, warnings);
   const allTasks = tasks.map((t) => t.task);
@@ -64,6 +66,11 @@ export function composeArc(subsets: ArcSubset[], options: ArcComposeOptions): Ar
   const tooLarge = tasksTooLarge(allTasks, canvas);
   if (tooLarge.length > 0)
     throw new Error(`${tooLarge.length} task(s) have grids larger than the ${canvas}×${canvas} canvas (${tooLarge.slice(0, 5).join(', ')}${tooLarge.length > 5 ? ', …' : ''}); use a larger canvas or canvas 0`);
+  return { warnings, tasks, canvas };
+}
+
+export function composeArc(subsets: ArcSubset[], options: ArcComposeOptions): ArcDataset {
+  const { warnings, tasks, canvas } = selectTasksAndCanvas(subsets, options);
 
   const problem = splitSizeProblem(tasks, options.augmentations, canvas * canvas);
   if (problem) throw new Error(problem);

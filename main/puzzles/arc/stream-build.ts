@@ -12,8 +12,8 @@ import { Rng } from '../../common/rng.ts';
 import { hierarchyProblems } from '../hierarchy.ts';
 import { officialMetadata } from '../official-format.ts';
 import { augmentVersions, transformGrid, type ArcVersion } from './augment.ts';
-import { BLANK_IDENTIFIER, leakWarnings, pairOverlapWarnings, uniqueTasks, type ArcComposeOptions, type ArcSubset } from './compose.ts';
-import { ARC_VOCAB_SIZE, randomOffset, smallestCanvas, tasksTooLarge, writeGrid, type CanvasOffset } from './encode.ts';
+import { BLANK_IDENTIFIER, pairOverlapWarnings, selectTasksAndCanvas, type ArcComposeOptions, type ArcSubset } from './compose.ts';
+import { ARC_VOCAB_SIZE, randomOffset, writeGrid, type CanvasOffset } from './encode.ts';
 import type { ArcTask, Grid } from './grid.ts';
 
 /** A failure the user can act on (reported as one line by the CLI). */
@@ -62,13 +62,13 @@ export interface StreamHooks {
 
 /** Same composition (and random draws, in the same order) as composeArc, without encoding any row. */
 export async function planArc(subsets: ArcSubset[], options: ArcComposeOptions, hooks: StreamHooks = {}): Promise<ArcPlan> {
-  const warnings = leakWarnings(subsets.map((s) => s.name), options.testSet);
-  const tasks = uniqueTasks(subsets, options.testSet, warnings);
-  const allTasks = tasks.map((t) => t.task);
-  const canvas = options.canvas > 0 ? options.canvas : smallestCanvas(allTasks);
-  const tooLarge = tasksTooLarge(allTasks, canvas);
-  if (tooLarge.length > 0)
-    throw new ArcBuildError(`${tooLarge.length} task(s) have grids larger than the ${canvas}×${canvas} canvas (${tooLarge.slice(0, 5).join(', ')}${tooLarge.length > 5 ? ', …' : ''}); use a larger canvas or canvas 0`);
+  let selected: ReturnType<typeof selectTasksAndCanvas>;
+  try {
+    selected = selectTasksAndCanvas(subsets, options);
+  } catch (error) {
+    throw new ArcBuildError((error as Error).message);
+  }
+  const { warnings, tasks, canvas } = selected;
 
   const rng = new Rng(options.seed);
   const groups: PlannedGroup[] = [];

@@ -1,11 +1,11 @@
 // The functions behind `trm data build sudoku …` (a Sudoku dataset in the official TRM layout, spec §5.1/§5.3)
 // and `trm data inspect DIR` (a summary of any official folder).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpy, type NpyArray } from '../common/npy.ts';
 import { readNpyHeader, readNpyRows, type NpyHeader } from '../common/npy-stream.ts';
 import { Rng } from '../common/rng.ts';
-import { officialMetadata, officialSplitProblems, OfficialFormatError, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
+import { officialMetadata, readJson, officialSplitProblems, OfficialFormatError, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
 import { pairsAsHierarchy, streamSeed, SudokuSource } from './sudoku-task.ts';
 import { randomTransform, sudokuVocabSize, transformPair, type SudokuPair } from './sudoku.ts';
 
@@ -117,7 +117,7 @@ function rangeStats(offsets: Int32Array): { min: number; max: number; mean: numb
  * paper-scale ARC build) are streamed in chunks for their counts and vocabulary check.
  */
 function summariseSplitDir(splitDir: string, identifierCount: number): SplitSummary {
-  const metadata = readJsonFile(join(splitDir, 'dataset.json')) as OfficialMetadata;
+  const metadata = readJson(join(splitDir, 'dataset.json')) as OfficialMetadata;
   if (typeof metadata !== 'object' || metadata === null) throw new OfficialFormatError(`${join(splitDir, 'dataset.json')}: expected an object`);
   const L = metadata.seq_len;
   const file = (field: string): string => {
@@ -205,18 +205,9 @@ function summariseSplitDir(splitDir: string, identifierCount: number): SplitSumm
   };
 }
 
-function readJsonFile(path: string): unknown {
-  if (!existsSync(path)) throw new OfficialFormatError(`missing file ${path}`);
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new OfficialFormatError(`${path}: ${(error as Error).message}`);
-  }
-}
-
 /** A structured summary of an official folder (validated on reading, token arrays streamed). */
 export function inspectDatasetJson(dir: string): DatasetSummary {
-  const identifiers = readJsonFile(join(dir, 'identifiers.json'));
+  const identifiers = readJson(join(dir, 'identifiers.json'));
   if (!Array.isArray(identifiers) || identifiers.some((n) => typeof n !== 'string'))
     throw new OfficialFormatError(`${join(dir, 'identifiers.json')}: expected a list of names`);
   return {

@@ -183,7 +183,8 @@ function readSplit(splitDir: string, identifierCount: number): OfficialSplit {
   return split;
 }
 
-function readJson(path: string): unknown {
+/** A JSON file of an official folder, with errors naming the file. */
+export function readJson(path: string): unknown {
   if (!existsSync(path)) throw new OfficialFormatError(`missing file ${path}`);
   try {
     return JSON.parse(readFileSync(path, 'utf8'));

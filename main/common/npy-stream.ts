@@ -3,28 +3,12 @@
 // The bytes are exactly what serializeNpy (npy.ts) writes for the same array.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { NpyError, type NpyDtype } from './npy.ts';
+import { npyHeaderBytes, NpyError, parseNpyHeader, type NpyDtype } from './npy.ts';
 
-const DESCR: Partial<Record<NpyDtype, string>> = { uint8: '|u1', int32: '<i4' };
-const FROM_DESCR: Record<string, NpyDtype> = {
-  '<f4': 'float32', '<f8': 'float64', '<i4': 'int32', '<i8': 'int64', '|u1': 'uint8', '<u1': 'uint8', '|b1': 'bool', '<b1': 'bool', '|i1': 'int8', '<i1': 'int8', '<u2': 'uint16', '<i2': 'int16',
-};
-const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
-
-/** Version 1.0 header (magic … padding and '\n'), padded to 64 bytes like NumPy and serializeNpy. */
+/** Version 1.0 header for a streamed array (uint8 or int32, the official dataset's dtypes). */
 export function npyHeader(dtype: NpyDtype, shape: number[]): Uint8Array {
-  const descr = DESCR[dtype];
-  if (!descr) throw new NpyError(`streamed .npy files support uint8 and int32, not ${dtype}`);
-  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
-  const text = new TextEncoder().encode(header);
-  const out = new Uint8Array(10 + text.length);
-  out.set(MAGIC, 0);
-  out[6] = 1;
-  new DataView(out.buffer).setUint16(8, text.length, true);
-  out.set(text, 10);
-  return out;
+  if (dtype !== 'uint8' && dtype !== 'int32') throw new NpyError(`streamed .npy files support uint8 and int32, not ${dtype}`);
+  return npyHeaderBytes(dtype, shape);
 }
 
 /** Appends the data of one array whose shape is known before its first byte; close() checks the byte count. */
@@ -85,24 +69,15 @@ export function readNpyHeader(path: string): NpyHeader {
   try {
     const prefix = new Uint8Array(12);
     const got = readSync(fd, prefix, 0, 12, 0);
-    if (got < 10 || MAGIC.some((b, i) => prefix[i] !== b)) throw new NpyError(`${path}: not a .npy file (bad magic)`);
-    const major = prefix[6];
-    if (major !== 1 && major !== 2 && major !== 3) throw new NpyError(`${path}: unsupported .npy version ${major}`);
+    if (got < 10) throw new NpyError(`${path}: not a .npy file (bad magic)`);
     const view = new DataView(prefix.buffer);
-    const start = major === 1 ? 10 : 12;
+    const major = prefix[6];
     const length = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
-    const bytes = new Uint8Array(length);
-    if (readSync(fd, bytes, 0, length, start) !== length) throw new NpyError(`${path}: truncated header`);
-    const header = new TextDecoder().decode(bytes);
-    const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
-    const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1];
-    const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-    if (!descr || !fortran || shapeText === undefined) throw new NpyError(`${path}: malformed header ${header.trim()}`);
-    if (fortran === 'True') throw new NpyError(`${path}: Fortran-ordered arrays are not supported`);
-    const dtype = FROM_DESCR[descr];
-    if (!dtype) throw new NpyError(`${path}: unsupported dtype ${descr}`);
-    const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
-    return { dtype, shape, dataOffset: start + length };
+    const start = major === 1 ? 10 : 12;
+    if (length > 1 << 20) throw new NpyError(`${path}: not a .npy file (implausible header length ${length})`);
+    const bytes = new Uint8Array(start + length);
+    readSync(fd, bytes, 0, bytes.length, 0);
+    return parseNpyHeader(bytes, path);
   } finally {
     closeSync(fd);
   }

@@ -23,7 +23,8 @@ const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 export class NpyError extends Error {}
 
-export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
+/** The header of a .npy file from its first bytes (at least the whole header): dtype, shape, where data starts. */
+export function parseNpyHeader(bytes: Uint8Array, name = 'array'): { dtype: NpyDtype; shape: number[]; dataOffset: number } {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) throw new NpyError(`${name}: not a .npy file (bad magic)`);
   const major = bytes[6];
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -42,8 +43,12 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
   const dtype = FROM_DESCR[descr];
   if (!dtype) throw new NpyError(`${name}: unsupported dtype ${descr}`);
   const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  return { dtype, shape, dataOffset: offset + headerLen };
+}
+
+export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
+  const { dtype, shape, dataOffset: dataStart } = parseNpyHeader(bytes, name);
   const count = shape.reduce((a, b) => a * b, 1);
-  const dataStart = offset + headerLen;
   const byteSize = bytesPerElement(dtype) * count;
   if (dataStart + byteSize > bytes.length) throw new NpyError(`${name}: truncated data (${bytes.length - dataStart} of ${byteSize} bytes)`);
   // Copy so the result is aligned and independent of the file buffer. (Buffer.slice would return a view into
@@ -56,23 +61,28 @@ export function readNpy(path: string): NpyArray {
   return parseNpy(readFileSync(path), path);
 }
 
+/** A version 1.0 header (magic … padding and '\n'), padded to a multiple of 64 bytes as NumPy does. */
+export function npyHeaderBytes(dtype: NpyDtype, shape: number[]): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${DESCR[dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
+  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+  const text = new TextEncoder().encode(header);
+  const out = new Uint8Array(10 + text.length);
+  out.set(MAGIC, 0);
+  out[6] = 1;
+  new DataView(out.buffer).setUint16(8, text.length, true);
+  out.set(text, 10);
+  return out;
+}
+
 export function serializeNpy(array: NpyArray): Uint8Array {
   const count = array.shape.reduce((a, b) => a * b, 1);
   if (array.data.length !== count) throw new NpyError(`shape [${array.shape}] needs ${count} elements, got ${array.data.length}`);
-  const shapeText = array.shape.length === 1 ? `(${array.shape[0]},)` : `(${array.shape.join(', ')})`;
-  let header = `{'descr': '${DESCR[array.dtype]}', 'fortran_order': False, 'shape': ${shapeText}, }`;
-  // Pad with spaces so that magic + version + length + header + '\n' is a multiple of 64 bytes (NumPy does this).
-  const unpadded = 10 + header.length + 1;
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const headerBytes = new TextEncoder().encode(header);
+  const header = npyHeaderBytes(array.dtype, array.shape);
   const dataBytes = new Uint8Array(array.data.buffer, array.data.byteOffset, array.data.byteLength);
-  const out = new Uint8Array(10 + headerBytes.length + dataBytes.length);
-  out.set(MAGIC, 0);
-  out[6] = 1;
-  out[7] = 0;
-  new DataView(out.buffer).setUint16(8, headerBytes.length, true);
-  out.set(headerBytes, 10);
-  out.set(dataBytes, 10 + headerBytes.length);
+  const out = new Uint8Array(header.length + dataBytes.length);
+  out.set(header, 0);
+  out.set(dataBytes, header.length);
   return out;
 }
 

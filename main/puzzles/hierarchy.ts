@@ -24,6 +24,9 @@ export interface PuzzleHierarchy {
 export const exampleCount = (h: PuzzleHierarchy): number => h.inputs.length / h.seqLen;
 export const puzzleCount = (h: PuzzleHierarchy): number => h.puzzleIdentifiers.length;
 export const groupCount = (h: PuzzleHierarchy): number => h.groupIndices.length - 1;
+/** Examples per training epoch as the official code counts them (`total_groups × mean_puzzle_examples`): the
+ *  sampler draws one puzzle per group per epoch, so augmented versions of a puzzle do not add to an epoch. */
+export const examplesPerEpoch = (h: PuzzleHierarchy): number => (groupCount(h) * exampleCount(h)) / puzzleCount(h);
 
 /** Inconsistencies in the CSR structure, as human-readable lines (empty = valid). */
 export function hierarchyProblems(h: PuzzleHierarchy): string[] {

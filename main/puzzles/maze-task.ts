@@ -67,6 +67,8 @@ export function createMazeTask(config: MazeDataConfig): TaskData {
     numPuzzleIdentifiers: 1,
     fingerprint,
     testCount: testSet.length,
+    // Every training maze is freshly generated: an endless stream, no epochs.
+    trainExamplesPerEpoch: null,
 
     trainBatches(batchSize, seed) {
       const rng = new Rng(seed);

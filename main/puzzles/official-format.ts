@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readNpy, writeNpy, type NpyArray } from '../common/npy.ts';
 import type { DataConfig } from '../trm/config.ts';
-import { HierarchySampler, evalBatches, exampleCount, hierarchyProblems, type PuzzleHierarchy } from './hierarchy.ts';
+import { HierarchySampler, evalBatches, exampleCount, examplesPerEpoch, hierarchyProblems, type PuzzleHierarchy } from './hierarchy.ts';
 import { registerTask, type TaskData, officialScoring } from './task-data.ts';
 
 /** Exactly the fields of the official `dataset.json` (`PuzzleDatasetMetadata`). */
@@ -233,6 +233,7 @@ export function openOfficialTask(config: Extract<DataConfig, { kind: 'official' 
     seqLen,
     numPuzzleIdentifiers: Math.max(dataset.train.metadata.num_puzzle_identifiers, dataset.test.metadata.num_puzzle_identifiers),
     fingerprint: officialFingerprint(dataset),
+    trainExamplesPerEpoch: examplesPerEpoch(train),
     trainBatches: (batchSize, seed) => new HierarchySampler(train, batchSize, seed),
     testCount: exampleCount(test),
     testBatches: (batchSize, limit) => evalBatches(test, batchSize, limit, (row) => `test/${row}`),

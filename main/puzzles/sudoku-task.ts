@@ -151,6 +151,9 @@ export function openSudokuTask(config: SudokuDataConfig, seed: number): TaskData
     seqLen: L,
     numPuzzleIdentifiers: 1,
     fingerprint,
+    // A collection's training rows are a fixed set (drawn with replacement, so an epoch is that many draws);
+    // generated puzzles are an endless stream.
+    trainExamplesPerEpoch: source.isCollection ? source.trainPoolSize : null,
     trainBatches(batchSize, trainSeed) {
       const rng = new Rng(streamSeed(trainSeed, 'sudoku-train'));
       return {

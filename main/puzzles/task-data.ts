@@ -18,6 +18,10 @@ export interface TaskData {
   numPuzzleIdentifiers: number;
   /** Identifies the exact data (config + content), stored with the run. */
   fingerprint: string;
+  /** Examples in one epoch of the training set, for the trainer's `train/epoch` metric: a finite set's size in
+   *  the official sense (groups × mean examples per puzzle: one epoch visits every group once). null when the
+   *  training examples are generated on the fly, an endless stream with no epochs. */
+  trainExamplesPerEpoch: number | null;
   /** Training batches, endless and deterministic for a given seed. `state` lets a checkpoint resume the stream. */
   trainBatches(batchSize: number, seed: number): BatchSource & { getState(): unknown; setState(state: unknown): void };
   /** Number of held-out examples. */

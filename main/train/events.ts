@@ -3,7 +3,7 @@
 
 export type TrainEvent =
   | { type: 'started'; runId: number; backend: string; backendVersion: string; parameterCount: number; totalSteps: number; resumedFromStep: number }
-  | { type: 'progress'; runId: number; step: number; totalSteps: number; examplesPerSecond: number; elapsedMs: number; etaMs: number | null; lmLoss: number; exactAccuracy: number }
+  | { type: 'progress'; runId: number; step: number; totalSteps: number; examplesPerSecond: number; elapsedMs: number; etaMs: number | null; lmLoss: number; exactAccuracy: number; epoch?: number }
   | { type: 'metric'; runId: number; step: number; values: Record<string, number> }
   | { type: 'eval'; runId: number; step: number; metrics: Record<string, number> }
   | { type: 'checkpoint'; runId: number; step: number; path: string; aliases: ('latest' | 'best')[] }

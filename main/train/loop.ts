@@ -9,10 +9,18 @@ export interface LoopCallbacks {
   /** One optimizer step on a batch; `step` is the 1-based number of this update. Returns its metrics. */
   trainStep(batch: Batch, step: number): StepMetrics;
   nextBatch(): Batch;
-  /** Called after every step with its metrics and timing. */
-  onStep?(step: number, metrics: StepMetrics, timing: { stepMs: number; elapsedMs: number; examplesPerSecond: number }): void;
+  /** Called after every step with its metrics, timing and position in the training set. */
+  onStep?(step: number, metrics: StepMetrics, timing: StepTiming): void;
   onEvaluate?(step: number): Promise<void> | void;
   onCheckpoint?(step: number, reason: 'interval' | 'final' | 'stopped'): Promise<void> | void;
+}
+
+export interface StepTiming {
+  stepMs: number;
+  elapsedMs: number;
+  examplesPerSecond: number;
+  /** Fractional epochs after this step (examples seen since step 0 / examplesPerEpoch); null without an epoch size. */
+  epoch: number | null;
 }
 
 export interface LoopOptions {
@@ -25,8 +33,17 @@ export interface LoopOptions {
   /** Stop (and checkpoint) when this wall-clock time is reached. */
   deadlineMs?: number;
   signal?: AbortSignal;
-  /** Examples per step, for throughput. */
+  /** Examples per step, for throughput and epochs. */
   batchSize: number;
+  /** Size of one epoch of the batch source in examples; null or absent when the source is endless (no epochs). */
+  examplesPerEpoch?: number | null;
+}
+
+/** Epochs completed after `step` full batches: examples seen / examples per epoch. It depends on the step alone,
+ *  so a run resumed from a checkpoint continues its epoch count where it stopped. */
+export function epochAtStep(step: number, batchSize: number, examplesPerEpoch: number | null | undefined): number | null {
+  if (examplesPerEpoch == null || !(examplesPerEpoch > 0)) return null;
+  return (step * batchSize) / examplesPerEpoch;
 }
 
 export interface LoopResult {
@@ -55,6 +72,7 @@ export async function runTrainingLoop(options: LoopOptions, callbacks: LoopCallb
       stepMs: now - stepStarted,
       elapsedMs: now - started,
       examplesPerSecond: (examples / (now - started)) * 1000,
+      epoch: epochAtStep(step, options.batchSize, options.examplesPerEpoch),
     });
     const last = step === options.maxSteps;
     const evaluateNow = last || (options.evalInterval > 0 && step % options.evalInterval === 0);

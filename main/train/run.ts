@@ -87,7 +87,9 @@ export async function createRun(options: CreateRunOptions, db?: TrmDb): Promise<
     const run = database.createRun({
       name: options.name ?? `${options.preset}-${new Date().toISOString().slice(5, 16).replace('T', '-')}`,
       preset: options.preset,
-      config: { ...config, requestedBackend: options.backend ?? null },
+      // Beside the config, facts the app shows per run: the requested backend, and the training set's epoch size
+      // (null: generated on the fly, so the run logs no train/epoch and the compare view says why).
+      config: { ...config, requestedBackend: options.backend ?? null, trainExamplesPerEpoch: data.trainExamplesPerEpoch },
       backend: options.backend ?? 'auto',
       backendVersion: '',
       appVersion: APP_VERSION,
@@ -153,7 +155,10 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
       startStep = latest.step;
     }
     db.deleteMetricsAfter(runId, startStep);
-    db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: run.startedAt ?? Date.now(), endedAt: null, error: null, backend: backend.name, backendVersion: backend.version, step: startStep, ...(options.maxSteps ? { config: { ...run.config, train: config.train } } : {}) });
+    // The stored config gets this invocation's total steps and the data's epoch size (runs created before it was recorded).
+    const storedConfig = { ...run.config, train: config.train, trainExamplesPerEpoch: data.trainExamplesPerEpoch };
+    const configChanged = Boolean(options.maxSteps) || run.config.trainExamplesPerEpoch !== data.trainExamplesPerEpoch;
+    db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: run.startedAt ?? Date.now(), endedAt: null, error: null, backend: backend.name, backendVersion: backend.version, step: startStep, ...(configChanged ? { config: storedConfig } : {}) });
     emit({ type: 'started', runId, backend: backend.name, backendVersion: backend.version, parameterCount: engine.model.parameterCount(), totalSteps: config.train.maxSteps, resumedFromStep: startStep });
 
     const checkpointDir = join(runDirectory(runId), 'checkpoints');
@@ -180,6 +185,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
         deadlineMs: options.minutes ? trainStarted + options.minutes * 60_000 : undefined,
         signal: options.signal,
         batchSize: config.train.batchSize,
+        examplesPerEpoch: data.trainExamplesPerEpoch,
       },
       {
         nextBatch: () => batches.next(),
@@ -189,13 +195,14 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
           if (metrics.exact_accuracy !== undefined) lastTrainExact = metrics.exact_accuracy;
           for (const [name, value] of Object.entries(metrics)) pending.push({ key: name === 'lr' ? 'train/lr' : `train/${name}`, step, wallTimeMs: now, value });
           pending.push({ key: 'train/examples_per_second', step, wallTimeMs: now, value: timing.examplesPerSecond });
+          if (timing.epoch !== null) pending.push({ key: 'train/epoch', step, wallTimeMs: now, value: timing.epoch });
           if (now - lastFlush > 1000) flush(step);
           emit({ type: 'metric', runId, step, values: metrics });
           if (now - lastProgress > 250 || step === config.train.maxSteps) {
             lastProgress = now;
             const done = step - startStep;
             const remaining = config.train.maxSteps - step;
-            emit({ type: 'progress', runId, step, totalSteps: config.train.maxSteps, examplesPerSecond: timing.examplesPerSecond, elapsedMs: timing.elapsedMs, etaMs: done > 0 ? (timing.elapsedMs / done) * remaining : null, lmLoss: metrics.lm_loss, exactAccuracy: lastTrainExact });
+            emit({ type: 'progress', runId, step, totalSteps: config.train.maxSteps, examplesPerSecond: timing.examplesPerSecond, elapsedMs: timing.elapsedMs, etaMs: done > 0 ? (timing.elapsedMs / done) * remaining : null, lmLoss: metrics.lm_loss, exactAccuracy: lastTrainExact, ...(timing.epoch !== null ? { epoch: timing.epoch } : {}) });
           }
         },
         onEvaluate: async (step) => {

@@ -3,7 +3,7 @@
 // carry keys that let voting.ts invert each version's augmentation.
 import { createHash } from 'node:crypto';
 import type { DataConfig } from '../../trm/config.ts';
-import { HierarchySampler, evalBatches, exampleCount } from '../hierarchy.ts';
+import { HierarchySampler, evalBatches, exampleCount, examplesPerEpoch } from '../hierarchy.ts';
 import { registerOfficialScorer, registerTask, type TaskData } from '../task-data.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -63,6 +63,7 @@ export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {
     seqLen: dataset.seqLen,
     numPuzzleIdentifiers: dataset.identifiers.length,
     fingerprint: arcFingerprint(dataset),
+    trainExamplesPerEpoch: examplesPerEpoch(train),
     trainBatches: (batchSize, batchSeed) => new HierarchySampler(train, batchSize, batchSeed),
     testCount: exampleCount(test),
     testBatches: (batchSize, limit) => evalBatches(test, batchSize, limit, (row) => test.rowKeys[row]),

@@ -186,6 +186,8 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT')) return;
+      // A dialog is open: its keys (Escape, Enter on its buttons) are its own, and the grid behind stays as it is.
+      if (runModel || review || pendingResize) return;
       const key = event.key.toLowerCase();
       const mod = event.ctrlKey || event.metaKey;
       let handled = true;
@@ -199,7 +201,7 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
       else if (key === 'f') setTool('fill');
       else if (key === 's') setTool('select');
       else if (key === 'g') setShowGridLines((on) => !on);
-      else if (key === 'enter') placePaste();
+      else if (key === 'enter' && pasting) placePaste(); // otherwise Enter activates the focused button
       else if (key === 'escape') { setPasting(false); setSelection(null); }
       else if ((key === 'delete' || key === 'backspace') && !readOnly) edit({ kind: 'clear', ref, ...(selection ? { area: selection } : {}) });
       else if (key.startsWith('arrow') && !readOnly) shift(key === 'arrowup' ? -1 : key === 'arrowdown' ? 1 : 0, key === 'arrowleft' ? -1 : key === 'arrowright' ? 1 : 0);
@@ -383,7 +385,7 @@ export function ArcEditor({ info, set, initialTask, style, restoredAt }: ArcEdit
         </aside>
       </div>
 
-      {runModel && <RunModelDialog puzzleText={content} puzzleName={task.name} testCount={task.test.length} onClose={() => setRunModel(false)} />}
+      {runModel && <RunModelDialog kind="arc" puzzleText={content} puzzleName={task.name} testCount={task.test.length} onClose={() => setRunModel(false)} />}
       {pendingResize && (
         <ConfirmDialog
           title="Resize and lose cells?"

@@ -1,11 +1,12 @@
 // What the Sudoku and maze editors share: both edit a task stored as text. The hook keeps the task's name, the
 // saved text, the autosaved draft, the message line and a live, debounced check of the text by the backend; the
 // page frame draws the header (set crumb, name, save state, the editor's own buttons, Save), the message line
-// and the "Checks" panel beside the editor's board.
+// and the "Checks" panel beside the editor's board, and "Run a model on this puzzle" for the current text.
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { PuzzleKind, TaskInfo, TaskSetInfo } from '../../preload/contract.ts';
 import { formatRoute } from '../app/route.ts';
 import { useApi } from '../app/workbench.tsx';
+import { RunModelDialog } from './RunModelDialog.tsx';
 import { useDraftAutosave, type AutosaveStatus } from './use-autosave.ts';
 
 /** The props EditorView gives a text editor. */
@@ -18,6 +19,9 @@ export interface TextTaskEditorProps {
 }
 
 export interface TextTask<Status> {
+  kind: PuzzleKind;
+  /** The editor's current content. */
+  text: string;
   name: string;
   setName(name: string): void;
   /** The text or the name differ from the saved task. */
@@ -61,7 +65,7 @@ export function useTextTask<Status>({ info, set, restoredAt }: TextTaskEditorPro
     }
   }
 
-  return { name, setName, dirty, autosave, message, setMessage, status, save };
+  return { kind, text, name, setName, dirty, autosave, message, setMessage, status, save };
 }
 
 /** The page of a text editor: `actions` are its header buttons before Save, `board` what it edits, `checks` the
@@ -69,6 +73,7 @@ export function useTextTask<Status>({ info, set, restoredAt }: TextTaskEditorPro
 export function TextTaskEditorPage<Status>({ task, set, actions, board, checks }: {
   task: TextTask<Status>; set: TaskSetInfo; actions: ReactNode; board: ReactNode; checks: (status: Status) => ReactNode;
 }) {
+  const [runModel, setRunModel] = useState(false);
   return (
     <div className="page puzzle-editor">
       <header className="page-header">
@@ -77,6 +82,7 @@ export function TextTaskEditorPage<Status>({ task, set, actions, board, checks }
         <div className="button-row">
           <span className="muted small" data-testid="save-state">{!task.dirty ? 'Saved' : task.autosave.pending ? 'Autosaving…' : 'Unsaved changes (draft autosaved)'}</span>
           {actions}
+          <button onClick={() => setRunModel(true)}>Run a model…</button>
           <button className="primary" onClick={() => void task.save()} disabled={!task.dirty || set.readOnly}>Save</button>
         </div>
       </header>
@@ -88,6 +94,7 @@ export function TextTaskEditorPage<Status>({ task, set, actions, board, checks }
           {task.status === null ? <p className="muted">Checking…</p> : checks(task.status)}
         </section>
       </div>
+      {runModel && <RunModelDialog kind={task.kind} puzzleText={task.text} puzzleName={task.name} onClose={() => setRunModel(false)} />}
     </div>
   );
 }

@@ -60,26 +60,23 @@ const linear = customOp((x: tf.Tensor, w: tf.Tensor) => {
   retain(w);
   return {
     value: tf.matMul(rows, w as tf.Tensor2D),
-    gradFunc: (dy: tf.Tensor) => [tf.reshape(tf.matMul(dy as tf.Tensor2D, tf.transpose(w) as tf.Tensor2D), x.shape), tf.matMul(tf.transpose(rows), dy as tf.Tensor2D)],
+    gradFunc: (dy: tf.Tensor) => [tf.reshape(tf.matMul(dy as tf.Tensor2D, tf.transpose(w) as tf.Tensor2D), x.shape), tf.matMul(transposeRows(rows), dy as tf.Tensor2D)],
   };
 });
+
+/**
+ * xᵀ of a 2-D x [m, n]. WASM's 2-D transpose kernel writes the output column by column with a stride of m floats,
+ * which thrashes the cache when that stride is a multiple of 4 KiB (m = B·D = 4096 in mlp_t: 0.68 ms for [4096, 37]);
+ * its 3-D kernel writes the output in order, so such shapes go through an [8, m/8, n] view (0.27 ms, same values).
+ */
+function transposeRows(x: tf.Tensor): tf.Tensor2D {
+  const [m, n] = x.shape as [number, number];
+  if (m % 1024 !== 0) return tf.transpose(x as tf.Tensor2D);
+  return tf.reshape(tf.transpose(tf.reshape(x, [8, m / 8, n]), [2, 0, 1]), [n, m]);
+}
 
 /** Transpose of a 2-D tensor; its gradient is the transpose of dy (nothing saved). */
-const transpose2d = customOp((x: tf.Tensor) => ({ value: tf.transpose(x), gradFunc: (dy: tf.Tensor) => tf.transpose(dy) }));
-
-/** silu(gate) · up, the SwiGLU gating (silu(g) = g·sigmoid(g)). */
-const swigluGate = customOp((gate: tf.Tensor, up: tf.Tensor) => {
-  retain(gate);
-  retain(up);
-  return {
-    value: tf.mul(tf.mul(gate, tf.sigmoid(gate)), up),
-    gradFunc: (dy: tf.Tensor) => {
-      const sig = tf.sigmoid(gate);
-      const siluGrad = tf.mul(sig, tf.add(1, tf.mul(gate, tf.sub(1, sig)))); // d silu / d g
-      return [tf.mul(tf.mul(dy, up), siluGrad), tf.mul(dy, tf.mul(gate, sig))];
-    },
-  };
-});
+const transpose2d = customOp((x: tf.Tensor) => ({ value: transposeRows(x), gradFunc: (dy: tf.Tensor) => transposeRows(dy) }));
 
 /** a + b (same shape) without saving anything for the gradient. */
 const add = customOp((a: tf.Tensor, b: tf.Tensor) => ({ value: tf.add(a, b), gradFunc: (dy: tf.Tensor) => [dy, dy] }));
@@ -105,13 +102,39 @@ function addAndNormalise(x: tf.Tensor, delta: tf.Tensor, view: [number, number],
   })(x, delta);
 }
 
-/** SwiGLU weights with the fused gate_up matrix already cut into its gate and up halves (once per step, not
- *  once per application: splitting the [N, 2i] activation instead is slow on WASM). */
-interface SwiGLUWeights { gate: tf.Tensor; up: tf.Tensor; down: tf.Tensor }
+/** SwiGLU weights [in, out] as the forward uses them, the fused gate_up already cut into its gate and up halves
+ *  (once per step, not once per application: splitting the [N, 2i] activation instead is slow on WASM), and, while a
+ *  gradient is recorded, their transposes [out, in] for the backward pass (also once per step, not per use). */
+interface SwiGLUWeights { gate: tf.Tensor; up: tf.Tensor; down: tf.Tensor; transposed: { gate: tf.Tensor; up: tf.Tensor; down: tf.Tensor } | null }
 
-/** SwiGLU over the channel axis of x [..., h] → rows [N, h]: gate, up [h, i], down [i, h]. */
-function channelSwiGLU(x: tf.Tensor, w: SwiGLUWeights): tf.Tensor2D {
-  return linear(swigluGate(linear(x, w.gate), linear(x, w.up)), w.down) as tf.Tensor2D;
+/**
+ * SwiGLU over rows x [N, h]: (silu(x·gate) ⊙ x·up)·down → [N, h], with silu(g) = g·sigmoid(g). Hand-written
+ * gradient that reuses sigmoid(g) and silu(g) from the forward (d silu/dg = σ + silu·(1 − σ)). The gate and up
+ * weight gradients are computed transposed, dGᵀ·x: XNNPACK re-packs a matmul's fresh right operand on every call
+ * (slower than the product itself for these shapes), and this way that operand is x [N, h], packed once for both
+ * instead of dG and dU [N, i] each.
+ */
+function swiglu(x: tf.Tensor2D, w: SwiGLUWeights): tf.Tensor2D {
+  return customOp((rows: tf.Tensor, gate: tf.Tensor, up: tf.Tensor, down: tf.Tensor) => {
+    retain(rows);
+    const gated = tf.matMul(rows as tf.Tensor2D, gate as tf.Tensor2D);
+    const linearPart = retain(tf.matMul(rows as tf.Tensor2D, up as tf.Tensor2D));
+    const sigmoid = retain(tf.sigmoid(gated));
+    const silu = retain(tf.mul(gated, sigmoid));
+    const activation = retain(tf.mul(silu, linearPart)) as tf.Tensor2D;
+    return {
+      value: tf.matMul(activation, down as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor) => {
+        const transposed = w.transposed!;
+        const dActivation = tf.matMul(dy as tf.Tensor2D, transposed.down as tf.Tensor2D);
+        const dLinear = tf.mul(dActivation, silu);
+        const dGated = tf.mul(tf.mul(dActivation, linearPart), tf.add(sigmoid, tf.mul(silu, tf.sub(1, sigmoid))));
+        const dRows = tf.add(tf.matMul(dGated, transposed.gate as tf.Tensor2D), tf.matMul(dLinear, transposed.up as tf.Tensor2D));
+        const weightGradient = (dOut: tf.Tensor) => tf.transpose(tf.matMul(transposeRows(dOut), rows as tf.Tensor2D));
+        return [dRows, weightGradient(dGated), weightGradient(dLinear), tf.matMul(transposeRows(activation), dy as tf.Tensor2D)];
+      },
+    };
+  })(x, w.gate, w.up, w.down) as tf.Tensor2D;
 }
 
 /** Rotary tables (official `RotaryEmbedding`: cat(freqs, freqs), computed in float32) as [S, 1, headDim] for
@@ -551,7 +574,7 @@ export class TRM {
     const out = w.sequenceMlp
       ? this.sequenceMixing(h, w.sequenceMlp)
       : addAndNormalise(h, selfAttention(h, w.attention!, { seq: S, batch: B, heads: numHeads, headDim: D / numHeads }, this.rotary), [S * B, D], 1, eps);
-    return addAndNormalise(out, channelSwiGLU(out, w.channelMlp), [S * B, D], 1, eps) as tf.Tensor3D;
+    return addAndNormalise(out, swiglu(tf.reshape(out, [S * B, D]), w.channelMlp), [S * B, D], 1, eps) as tf.Tensor3D;
   }
 
   /** mlp_t token mixing on h [S, B, D]: the columns [B·D, S] (one transpose) go through a channel-style SwiGLU
@@ -560,23 +583,26 @@ export class TRM {
    *  the activation the right operand, re-packed on every matmul, and normalised over a non-inner axis. */
   private sequenceMixing(h: tf.Tensor3D, w: SwiGLUWeights): tf.Tensor3D {
     const [S, B, D] = h.shape;
-    const columns = transpose2d(tf.reshape(h, [S, B * D]));
-    const normalised = addAndNormalise(columns, channelSwiGLU(columns, w), [B * D, S], 1, this.config.rmsNormEps);
+    const columns = transpose2d(tf.reshape(h, [S, B * D])) as tf.Tensor2D;
+    const normalised = addAndNormalise(columns, swiglu(columns, w), [B * D, S], 1, this.config.rmsNormEps);
     return tf.reshape(transpose2d(normalised), [S, B, D]) as tf.Tensor3D;
   }
 
-  /** The blocks' weights as the forward uses them. Call inside the tidy / differentiated function that uses them. */
-  private layerWeights(): LayerWeights[] {
-    const swiglu = (prefix: string, sequence: boolean): SwiGLUWeights => {
+  /** The blocks' weights as the forward uses them (with `forBackward`, plus what the hand-written gradients read).
+   *  Call inside the tidy / differentiated function that uses them. */
+  private layerWeights(forBackward = false): LayerWeights[] {
+    const swigluWeights = (prefix: string, sequence: boolean): SwiGLUWeights => {
       const gateUp = this.weight(`${prefix}.gate_up_proj.weight`);
       const down = this.weight(`${prefix}.down_proj.weight`);
       if (!sequence) {
         const [gate, up] = tf.split(gateUp, 2, 1);
-        return { gate, up, down };
+        const transposed = forBackward ? { gate: retain(tf.transpose(gate)), up: retain(tf.transpose(up)), down: retain(tf.transpose(down)) } : null;
+        return { gate, up, down, transposed };
       }
       // mlp_t weights are stored in PyTorch's [out, S] layout; the transposed forward wants [in, out].
       const [gate, up] = tf.split(gateUp, 2, 0);
-      return { gate: tf.transpose(gate), up: tf.transpose(up), down: tf.transpose(down) };
+      const transposed = forBackward ? { gate: retain(gate), up: retain(up), down } : null;
+      return { gate: tf.transpose(gate), up: tf.transpose(up), down: tf.transpose(down), transposed };
     };
     const attention = (prefix: string): AttentionWeights => {
       const [query, key, value] = tf.split(this.weight(`${prefix}.self_attn.qkv_proj.weight`), 3, 1);
@@ -585,9 +611,9 @@ export class TRM {
     return Array.from({ length: this.config.layers }, (_, layer) => {
       const prefix = `inner.L_level.layers.${layer}`;
       return {
-        sequenceMlp: this.config.mlpT ? swiglu(`${prefix}.mlp_t`, true) : null,
+        sequenceMlp: this.config.mlpT ? swigluWeights(`${prefix}.mlp_t`, true) : null,
         attention: this.config.mlpT ? null : attention(prefix),
-        channelMlp: swiglu(`${prefix}.mlp`, false),
+        channelMlp: swigluWeights(`${prefix}.mlp`, false),
       };
     });
   }
@@ -666,7 +692,7 @@ export class TRM {
       try {
         ({ value, grads } = tf.engine().gradients(() => {
           const x = this.embed(tokenOneHot, puzzleRows, batch);
-          const { y, z } = this.latentRecursion(start.y, start.z, x, this.layerWeights());
+          const { y, z } = this.latentRecursion(start.y, start.z, x, this.layerWeights(true));
           output = this.output(y, z);
           for (const t of Object.values(output)) tf.keep(t);
           return options.objective(output);

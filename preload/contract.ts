@@ -147,7 +147,7 @@ export interface AppInfo {
 
 // Compare view: saved views and the facts its summary matrix needs beyond the runs list.
 
-export const COMPARE_X_AXES = ['step', 'relative', 'wall'] as const;
+export const COMPARE_X_AXES = ['step', 'epoch', 'relative', 'wall'] as const;
 export type CompareXAxis = (typeof COMPARE_X_AXES)[number];
 export const PUZZLE_FILTER_KINDS = ['all', 'solved-by-a-not-b', 'solved-by-none', 'solved-by-all'] as const;
 

@@ -11,6 +11,11 @@ export function formatMetric(value: number | null | undefined): string {
   return Number(value.toPrecision(4)).toString();
 }
 
+/** Fractional epochs: two decimals below 10, one up to 1000, then whole ("0.25", "3", "12.5", "1500"). */
+export function formatEpoch(epoch: number): string {
+  return String(Number(epoch.toFixed(epoch < 10 ? 2 : epoch < 1000 ? 1 : 0)));
+}
+
 /** 1234567 → "1.23M", 980 → "980". */
 export function formatCount(value: number): string {
   const units: [number, string][] = [[1e9, 'G'], [1e6, 'M'], [1e3, 'k']];

@@ -4,10 +4,11 @@
 import { useMemo, useRef, useState } from 'react';
 import { Area, CartesianGrid, ComposedChart, Line, ResponsiveContainer, XAxis, YAxis } from 'recharts';
 import type { CompareXAxis } from '../../preload/contract.ts';
-import { formatCount, formatDuration, formatMetric } from '../common/format.ts';
+import { formatCount, formatDuration, formatEpoch, formatMetric } from '../common/format.ts';
 import { downsampleMinMax, visibleRange, type RunSeries, type SeriesPoint } from '../runs/charts/downsample.ts';
 import { AXIS_STYLE, DragToZoom, type HoverPosition, type StepRange } from '../runs/charts/DragToZoom.tsx';
 import { downloadBlob, downloadText, fileSlug, serializeChartSvg, svgToPng } from './download.ts';
+import { EPOCH_KEY, epochOfStep } from './epoch-axis.ts';
 import { aggregateByStep, type BandPoint, type RunGroup } from './grouping.ts';
 import { smoothDebiased } from './smoothing.ts';
 
@@ -52,6 +53,7 @@ interface Curve {
 
 export function xTickFormatter(xAxis: CompareXAxis): (x: number) => string {
   if (xAxis === 'step') return formatCount;
+  if (xAxis === 'epoch') return formatEpoch;
   // Short runs: tenths of a second, so ticks do not repeat "0s 0s 1s".
   if (xAxis === 'relative') return (ms) => (ms < 60_000 ? `${Number((ms / 1000).toFixed(ms < 10_000 ? 1 : 0))}s` : formatDuration(ms));
   return (ms) => new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
@@ -64,11 +66,21 @@ export function CompareChart(props: CompareChartProps) {
   const [exportError, setExportError] = useState<string | null>(null);
 
   const curves = useMemo(() => {
-    const toX = (run: ChartRun) => (step: number, wallTimeMs: number) => (xAxis === 'step' ? step : xAxis === 'relative' ? wallTimeMs - run.originMs : wallTimeMs);
+    // x of a point; null leaves it off the axis (the epoch axis: a run or step without a logged epoch).
+    const toX = (run: ChartRun): ((step: number, wallTimeMs: number) => number | null) => {
+      if (xAxis === 'step') return (step) => step;
+      if (xAxis === 'relative') return (_step, wallTimeMs) => wallTimeMs - run.originMs;
+      if (xAxis === 'wall') return (_step, wallTimeMs) => wallTimeMs;
+      const epochs = seriesByRun.get(run.id)?.get(EPOCH_KEY) ?? [];
+      return (step) => epochOfStep(epochs, step);
+    };
     const forLog = (value: number) => (logScale && !(value > 0) ? Number.NaN : value);
     const runPoints = (run: ChartRun) => {
       const x = toX(run);
-      return (seriesByRun.get(run.id)?.get(metricKey) ?? []).map((p) => ({ step: p.step, x: x(p.step, p.wallTimeMs), value: p.value }));
+      return (seriesByRun.get(run.id)?.get(metricKey) ?? []).flatMap((p) => {
+        const at = x(p.step, p.wallTimeMs);
+        return at === null ? [] : [{ step: p.step, x: at, value: p.value }];
+      });
     };
     const display = (points: readonly SeriesPoint[]) => downsampleMinMax(zoom ? visibleRange(points, zoom[0], zoom[1]) : points, DISPLAY_POINTS).map((p) => ({ step: p.step, value: forLog(p.value) }));
     const result: Curve[] = [];
@@ -160,7 +172,7 @@ function HoverTooltip({ x, left, curves, formatX, xAxis }: { x: number; left: nu
   const rows = curves.map((curve) => ({ curve, point: pointAtOrBefore(curve.full, x) }));
   return (
     <div className="compare-tooltip" style={{ left: left + 14 }} role="tooltip">
-      <div className="compare-tooltip-x">{xAxis === 'step' ? `step ${formatX(Math.round(x))}` : formatX(x)}</div>
+      <div className="compare-tooltip-x">{xAxis === 'step' ? `step ${formatX(Math.round(x))}` : xAxis === 'epoch' ? `epoch ${formatX(x)}` : formatX(x)}</div>
       {rows.map(({ curve, point }) => (
         <div key={curve.id} className="compare-tooltip-row">
           <span className="legend-swatch" style={{ borderColor: curve.colour }} />

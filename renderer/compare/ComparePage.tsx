@@ -1,5 +1,6 @@
 // Compare: the runs picked in the runs table (`#/compare?runs=1,2,3`) or a saved view (`&view=<id>`) side by
-// side — overlaid curves per metric key (smoothing, x-axis, log scale, shared zoom, hover values), a baseline
+// side — overlaid curves per metric key (smoothing, x-axis by step, epoch, relative or wall time, log scale,
+// shared zoom, hover values; runs without epochs listed with the reason when plotting by epoch), a baseline
 // run, grouping by config with mean and min–max band, the summary matrix, the config diff, the per-puzzle
 // matrix from each run's latest evaluation, saved views and exports. Live runs keep updating in place.
 import './compare.css';
@@ -15,6 +16,7 @@ import { RunStatusBadge } from '../runs/RunStatusBadge.tsx';
 import { CompareChart, type ChartRun } from './CompareChart.tsx';
 import { diffConfigs, flattenConfig } from './config-diff.ts';
 import { downloadText } from './download.ts';
+import { epochAxisExclusion } from './epoch-axis.ts';
 import { comparisonMarkdown, metricsCsv, metricsJson } from './export.ts';
 import { groupRuns } from './grouping.ts';
 import { ConfigDiffTable, PuzzleMatrix, SummaryMatrix, useLatestEvaluations } from './CompareTables.tsx';
@@ -32,7 +34,7 @@ export const DEFAULT_VIEW_STATE: Omit<CompareViewState, 'runIds'> = {
   puzzleFilter: { kind: 'all' },
 };
 
-const X_AXIS_LABELS = { step: 'Step', relative: 'Relative time', wall: 'Wall time' } as const;
+const X_AXIS_LABELS = { step: 'Step', epoch: 'Epoch', relative: 'Relative time', wall: 'Wall time' } as const;
 
 export function ComparePage({ route }: { route: Route }) {
   const api = useApi();
@@ -90,6 +92,12 @@ export function ComparePage({ route }: { route: Route }) {
     for (const series of seriesByRun.values()) for (const [key, points] of series) if (points.length > 0) keys.add(key);
     return chartPanels([...keys]).flatMap((panel) => panel.keys);
   }, [seriesByRun, version]);
+
+  // On the epoch axis, the runs it cannot place and why (data generated on the fly, nothing logged yet, …).
+  const epochExclusions = useMemo(() => (state.xAxis !== 'epoch' ? [] : runs.flatMap((run) => {
+    const reason = epochAxisExclusion(run, seriesByRun.get(run.id));
+    return reason ? [{ run, reason }] : [];
+  })), [state.xAxis, runs, seriesByRun, version]);
 
   const flatConfigs = useMemo(() => runs.map((run) => flattenConfig(run.config)), [runs]);
   const configRows = useMemo(() => diffConfigs(flatConfigs), [flatConfigs]);
@@ -198,6 +206,14 @@ export function ComparePage({ route }: { route: Route }) {
           <span className="muted small">{zoom ? 'Zoomed · double-click a chart or' : 'Drag across a chart to zoom · hover for values'}</span>
           {zoom && <button className="small" onClick={() => setZoom(null)}>Reset zoom</button>}
         </div>
+        {epochExclusions.length > 0 && (
+          <div className="muted small axis-exclusions" role="note" aria-label="Runs not on the epoch axis">
+            Not on the epoch axis:
+            <ul>
+              {epochExclusions.map(({ run, reason }) => <li key={run.id} data-run-id={run.id}><strong>{run.name}</strong> #{run.id} — {reason}</li>)}
+            </ul>
+          </div>
+        )}
         {groups && <p className="muted small group-note">Groups over <strong>{state.groupBy}</strong>: {groups.map((g) => `${g.label} (${g.runIds.length})`).join(' · ')}</p>}
         {metricKeys.length === 0 ? <div className="empty-state small">No metrics logged yet.</div> : (
           <div className="chart-grid compare-grid">

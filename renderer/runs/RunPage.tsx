@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { CheckpointInfo, EvaluationInfo, RunSummaryInfo } from '../../preload/contract.ts';
 import { ConfirmDialog } from '../common/ConfirmDialog.tsx';
-import { formatBytes, formatDateTime, formatDuration, formatMetric } from '../common/format.ts';
+import { formatBytes, formatDateTime, formatDuration, formatEpoch, formatMetric } from '../common/format.ts';
 import { Markdown } from '../common/Markdown.tsx';
 import { RUN_COLOURS, runColour } from '../common/palette.ts';
 import { navigate, useApi, useWorkbenchEvents } from '../app/workbench.tsx';
@@ -57,6 +57,8 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
     return <div className="page">{error ? <div className="error-banner" role="alert">{error}</div> : <p className="muted">Loading run…</p>}</div>;
   }
   const progress = run.status === 'running' ? live.progress.get(runId) : undefined;
+  // Runs on a fixed training set log train/epoch; the live progress event carries it between reloads.
+  const epoch = progress?.epoch ?? run.metrics['train/epoch']?.lastValue;
 
   return (
     <div className="page run-page" data-run-id={run.id} data-status={run.status}>
@@ -79,6 +81,7 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
       <div className="run-summary-bar">
         <RunStatusBadge status={run.status} />
         <RunProgress step={run.step} totalSteps={run.totalSteps} live={progress} />
+        {epoch !== undefined && <span className="muted run-epoch" title="Examples seen / training-set size">epoch <strong>{formatEpoch(epoch)}</strong></span>}
         <span className="muted">backend <strong>{run.backend || '—'}</strong>{run.backendVersion ? ` ${run.backendVersion}` : ''}</span>
         <span className="muted">preset <strong>{run.preset}</strong></span>
         {run.startedAt && <span className="muted">running time {formatDuration((run.endedAt ?? Date.now()) - run.startedAt)}</span>}

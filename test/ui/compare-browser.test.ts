@@ -1,10 +1,13 @@
 // End to end in browser mode: three real tiny runs (the real trainer, different seed / L cycles) compared in the
 // real server's UI through Debian's Chromium — selection from the runs table, one curve per run per chart, the
-// hover tooltip, the config diff, the per-puzzle filter, saved views and the exports. Screenshots go to
-// test-artifacts/compare-*.png.
+// hover tooltip, the config diff, the per-puzzle filter, saved views and the exports; the epoch x-axis with two
+// runs on a fixed training set (an official-layout folder) beside a generated one; and a run that trains while it
+// is compared (a real job), whose curves grow in place. Screenshots go to test-artifacts/compare-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { buildSudokuDataset } from '../../main/puzzles/build.ts';
 import { skip, startBrowserUi, temporaryWorkspace, TINY_SUDOKU4, trainRun, waitUntil, type BrowserUi } from './browser-harness.ts';
 
 const TINY = { ...TINY_SUDOKU4, 'train.evalInterval': '10' };
@@ -18,12 +21,23 @@ let ui: BrowserUi;
 let page: Page;
 let api: BrowserUi['api'];
 const runIds: number[] = [];
+let dataFolder: string;
+/** Two runs on the folder's 20 training puzzles: batch 8 (0.4 epochs per step) and batch 4 (0.2). */
+const epochRuns: { id: number; name: string; finalEpoch: number }[] = [];
 
 before(async () => {
   if (skip) return;
   const workspace = temporaryWorkspace('trm-compare-');
   for (const variant of VARIANTS) {
     runIds.push(await trainRun({ preset: 'sudoku4-mlp', name: variant.name, overrides: { ...TINY, ...variant.overrides } }));
+  }
+  dataFolder = join(workspace, 'sudoku4-data');
+  buildSudokuDataset({ boxRows: 2, boxCols: 2, source: 'generate', trainCount: 20, testCount: 16, augmentations: 1, seed: 9, out: dataFolder, minBlanks: 4, maxBlanks: 8 });
+  const { 'data.testExamples': _generatedOnly, ...tinyModel } = TINY;
+  for (const batchSize of [8, 4]) {
+    const name = `folder batch ${batchSize}`;
+    const id = await trainRun({ preset: 'sudoku4-mlp', name, dataDir: dataFolder, overrides: { ...tinyModel, 'train.batchSize': String(batchSize) } });
+    epochRuns.push({ id, name, finalEpoch: (20 * batchSize) / 20 });
   }
   ui = await startBrowserUi(workspace);
   ({ page, api } = ui);
@@ -153,6 +167,104 @@ test('baseline, grouping over the seed, and a saved view that restores the state
   await waitUntil('the view restores the groups', async () => (await mainCurves('train/lm_loss').count()) === 2);
   assert.equal(await page.getByLabel('X-axis').inputValue(), 'relative');
   assert.equal(await page.getByLabel('Group over').inputValue(), 'train.seed');
+});
+
+/** The leftmost and rightmost x (px) of a run's main curve in the chart of `key`. */
+async function curveExtent(key: string, runId: number): Promise<{ left: number; right: number }> {
+  return page.locator(`[data-chart="${key}"] .recharts-line.series-main.run-${runId} path.recharts-line-curve`).evaluate((path) => {
+    const box = (path as unknown as { getBBox(): { x: number; width: number } }).getBBox();
+    return { left: box.x, right: box.x + box.width };
+  });
+}
+
+const lastTickLabel = (key: string) => page.locator(`[data-chart="${key}"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value`).last().textContent();
+
+test('the epoch x-axis plots runs on a fixed training set by epoch and lists the generated run as excluded, with why', { skip, timeout: 60_000 }, async () => {
+  const [wide, narrow] = epochRuns;
+  const generated = runIds[0];
+  await ui.open(`#/compare?runs=${wide.id}%2C${narrow.id}%2C${generated}`);
+  await waitUntil('three loss curves by step', async () => (await mainCurves('train/lm_loss').count()) === 3);
+  // By step the two folder runs end together (step 20).
+  const byStep = [await curveExtent('train/lm_loss', wide.id), await curveExtent('train/lm_loss', narrow.id)];
+  assert.ok(Math.abs(byStep[0].right - byStep[1].right) < 2, `same last step: ${JSON.stringify(byStep)}`);
+  assert.equal(await page.locator('.axis-exclusions').count(), 0, 'no exclusions on the step axis');
+
+  await page.getByLabel('X-axis').selectOption('epoch');
+  await waitUntil('two loss curves by epoch', async () => (await mainCurves('train/lm_loss').count()) === 2);
+  assert.equal(await page.locator(`[data-chart="train/lm_loss"] .series-main.run-${generated}`).count(), 0, 'the generated run is not drawn');
+  for (const key of ['train/lm_loss', 'eval/exact_accuracy']) {
+    for (const run of epochRuns) assert.equal(await page.locator(`[data-chart="${key}"] .series-main.run-${run.id}`).count(), 1, `${key}: ${run.name} is drawn`);
+  }
+  // Batch 4 saw half the examples of batch 8 in 20 steps: its curve ends halfway along the epoch axis (0.2 … 8).
+  const wideExtent = await curveExtent('train/lm_loss', wide.id);
+  const narrowExtent = await curveExtent('train/lm_loss', narrow.id);
+  const plotLeft = narrowExtent.left; // epoch 0.2, the smallest x drawn
+  const ratio = (narrowExtent.right - plotLeft) / (wideExtent.right - plotLeft);
+  const expected = (narrow.finalEpoch - 0.2) / (wide.finalEpoch - 0.2);
+  assert.ok(Math.abs(ratio - expected) < 0.03, `the batch-4 run ends at ${ratio.toFixed(3)} of the axis, expected ${expected.toFixed(3)}`);
+  const lastTick = Number(await lastTickLabel('train/lm_loss'));
+  assert.ok(lastTick > narrow.finalEpoch && lastTick <= wide.finalEpoch, `the axis ends near epoch ${wide.finalEpoch}, not step 20 (last tick ${lastTick})`);
+
+  const excluded = page.locator('.axis-exclusions li');
+  assert.equal(await excluded.count(), 1);
+  assert.equal(await excluded.getAttribute('data-run-id'), String(generated));
+  assert.match(await excluded.innerText(), /seed 1 L2 .*generated on the fly/);
+
+  const plot = page.locator('[data-chart="train/lm_loss"] .zoom-layer');
+  const box = (await plot.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.9, box.y + box.height / 2);
+  assert.match(await page.locator('[data-chart="train/lm_loss"] .compare-tooltip-x').innerText(), /^epoch \d/);
+  await shot('epoch-axis');
+  await page.mouse.move(0, 0);
+
+  // The run page shows where the run is in its training set.
+  await ui.open(`#/runs/${wide.id}`);
+  assert.equal(await page.locator('.run-summary-bar .run-epoch').innerText(), `epoch ${wide.finalEpoch}`);
+  await ui.open(`#/runs/${generated}`);
+  await page.locator('.run-summary-bar').waitFor();
+  assert.equal(await page.locator('.run-summary-bar .run-epoch').count(), 0);
+});
+
+/** Points in a run's main curve (its path's M/L commands): grows while the run trains, up to the display cap. */
+async function curvePoints(key: string, runId: number): Promise<number> {
+  const d = await page.locator(`[data-chart="${key}"] .recharts-line.series-main.run-${runId} path.recharts-line-curve`).getAttribute('d', { timeout: 1000 }).catch(() => null);
+  return d ? (d.match(/[ML]/g) ?? []).length : 0;
+}
+
+test('a run training while it is compared grows in place, by step and by epoch, without a reload', { skip, timeout: 300_000 }, async () => {
+  const { 'data.testExamples': _generatedOnly, ...tinyModel } = TINY;
+  // A run on the folder stopped at step 3 (the real trainer), then resumed as a real job process while the page
+  // shows it: the job's throttled events reach the page over the WebSocket, and the page fetches the new points.
+  const { createRun, trainRun: train } = await import('../../main/train/run.ts');
+  const { runId } = await createRun({ preset: 'sudoku4-mlp', name: 'live folder run', dataDir: dataFolder, overrides: { ...tinyModel, 'train.maxSteps': '100000', 'train.evalInterval': '0', 'train.checkpointInterval': '1000' } });
+  const abort = new AbortController();
+  await train(runId, { signal: abort.signal, onEvent: (event) => { if (event.type === 'metric' && event.step === 3) abort.abort(); } });
+  try {
+    await ui.open(`#/compare?runs=${runIds[0]}%2C${runId}`);
+    await waitUntil('the stopped run draws its 3 steps', async () => (await curvePoints('train/lm_loss', runId)) === 3);
+    await page.evaluate(() => { (globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true; });
+
+    await api.runs.resume({ runId });
+    // A job process loads the engine first: slow on a busy machine.
+    await waitUntil('the run is shown running', async () => /running/i.test(await page.locator(`.compare-run[data-run-id="${runId}"]`).innerText()), 150_000);
+    await waitUntil('the live curve grows', async () => (await curvePoints('train/lm_loss', runId)) > 6, 60_000);
+    const grown = await curvePoints('train/lm_loss', runId);
+    await waitUntil('the live curve keeps growing', async () => (await curvePoints('train/lm_loss', runId)) > grown + 2, 60_000);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce), true, 'the page was not reloaded');
+    // (Polled: recharts redraws the paths on every update, so one read can land between two renders.)
+    await waitUntil('the finished run keeps its 20 points', async () => (await curvePoints('train/lm_loss', runIds[0])) === 20, 5000);
+
+    // The epoch axis follows the live run too.
+    await page.getByLabel('X-axis').selectOption('epoch');
+    await waitUntil('the live run is drawn by epoch', async () => (await curvePoints('train/lm_loss', runId)) > 1);
+    const epochPoints = await curvePoints('train/lm_loss', runId);
+    await waitUntil('the live curve grows on the epoch axis', async () => (await curvePoints('train/lm_loss', runId)) > epochPoints + 2, 60_000);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce), true, 'still not reloaded');
+    await shot('live');
+  } finally {
+    await api.runs.stop({ runId });
+    await waitUntil('the live run stops', async () => (await api.runs.get({ runId })).status !== 'running', 60_000);
+  }
 });
 
 test('the compare page loaded without errors or CSP violations', { skip }, () => {

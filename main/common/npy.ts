@@ -90,7 +90,7 @@ export function writeNpy(path: string, array: NpyArray): void {
   writeFileSync(path, serializeNpy(array));
 }
 
-function bytesPerElement(dtype: NpyDtype): number {
+export function bytesPerElement(dtype: NpyDtype): number {
   switch (dtype) {
     case 'float64': case 'int64': return 8;
     case 'float32': case 'int32': return 4;
@@ -99,16 +99,17 @@ function bytesPerElement(dtype: NpyDtype): number {
   }
 }
 
-function typedArray(dtype: NpyDtype, buffer: ArrayBuffer): NpyData {
+/** A typed view of `length` elements (default: to the end) at `byteOffset`, which must be aligned to the dtype. */
+export function typedArray(dtype: NpyDtype, buffer: ArrayBufferLike, byteOffset = 0, length?: number): NpyData {
   switch (dtype) {
-    case 'float32': return new Float32Array(buffer);
-    case 'float64': return new Float64Array(buffer);
-    case 'int32': return new Int32Array(buffer);
-    case 'int64': return new BigInt64Array(buffer);
-    case 'int8': return new Int8Array(buffer);
-    case 'uint16': return new Uint16Array(buffer);
-    case 'int16': return new Int16Array(buffer);
-    case 'uint8': case 'bool': return new Uint8Array(buffer);
+    case 'float32': return new Float32Array(buffer, byteOffset, length);
+    case 'float64': return new Float64Array(buffer, byteOffset, length);
+    case 'int32': return new Int32Array(buffer, byteOffset, length);
+    case 'int64': return new BigInt64Array(buffer, byteOffset, length);
+    case 'int8': return new Int8Array(buffer, byteOffset, length);
+    case 'uint16': return new Uint16Array(buffer, byteOffset, length);
+    case 'int16': return new Int16Array(buffer, byteOffset, length);
+    case 'uint8': case 'bool': return new Uint8Array(buffer, byteOffset, length);
   }
 }
 

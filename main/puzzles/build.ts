@@ -2,10 +2,9 @@
 // and `trm data inspect DIR` (a summary of any official folder).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpy, type NpyArray } from '../common/npy.ts';
-import { readNpyHeader, readNpyRows, type NpyHeader } from '../common/npy-stream.ts';
+import type { NpyRowFile } from '../common/npy-stream.ts';
 import { Rng } from '../common/rng.ts';
-import { officialMetadata, readJson, officialSplitProblems, OfficialFormatError, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
+import { closeSplit, officialMetadata, openOfficialSplit, readJson, OfficialFormatError, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
 import { pairsAsHierarchy, streamSeed, SudokuSource } from './sudoku-task.ts';
 import { randomTransform, sudokuVocabSize, transformPair, type SudokuPair } from './sudoku.ts';
 
@@ -113,96 +112,66 @@ function rangeStats(offsets: Int32Array): { min: number; max: number; mean: numb
 }
 
 /**
- * Summarises a split folder reading only the headers and small arrays whole; the token arrays (GBs for a
- * paper-scale ARC build) are streamed in chunks for their counts and vocabulary check.
+ * Summarises a split folder: its index arrays are read whole, the token arrays (GBs for a paper-scale ARC
+ * build) are streamed in chunks of rows for their counts and vocabulary check.
  */
 function summariseSplitDir(splitDir: string, identifierCount: number): SplitSummary {
-  const metadata = readJson(join(splitDir, 'dataset.json')) as OfficialMetadata;
-  if (typeof metadata !== 'object' || metadata === null) throw new OfficialFormatError(`${join(splitDir, 'dataset.json')}: expected an object`);
-  const L = metadata.seq_len;
-  const file = (field: string): string => {
-    const path = join(splitDir, `all__${field}.npy`);
-    if (!existsSync(path)) throw new OfficialFormatError(`missing file ${path}`);
-    return path;
-  };
-  const indices = (field: string): Int32Array => {
-    const path = file(field);
-    let npy: NpyArray;
-    try { npy = readNpy(path); } catch (error) { throw new OfficialFormatError((error as Error).message); }
-    if (npy.shape.length !== 1) throw new OfficialFormatError(`${path}: expected 1 dimension(s), got shape [${npy.shape}]`);
-    if (npy.dtype === 'float32' || npy.dtype === 'float64' || npy.dtype === 'bool') throw new OfficialFormatError(`${path}: expected integers, got ${npy.dtype}`);
-    return Int32Array.from(npy.data as ArrayLike<number | bigint>, Number);
-  };
-  const tokenHeader = (field: string): { path: string; header: NpyHeader } => {
-    const path = file(field);
-    let header: NpyHeader;
-    try { header = readNpyHeader(path); } catch (error) { throw new OfficialFormatError((error as Error).message); }
-    if (header.shape.length !== 2) throw new OfficialFormatError(`${path}: expected 2 dimension(s), got shape [${header.shape}]`);
-    if (header.shape[1] !== L) throw new OfficialFormatError(`${path}: rows have ${header.shape[1]} tokens but dataset.json says seq_len ${L}`);
-    if (header.dtype === 'float32' || header.dtype === 'float64' || header.dtype === 'bool') throw new OfficialFormatError(`${path}: expected integers, got ${header.dtype}`);
-    return { path, header };
-  };
-  // uint8 tokens (every builder here) are streamed; other integer dtypes (small hand-built folders) are read whole.
-  function* tokenChunks({ path, header }: { path: string; header: NpyHeader }): Generator<Uint8Array> {
-    if (header.dtype === 'uint8') { yield* readNpyRows(path, header, L); return; }
-    const values = readNpy(path).data as ArrayLike<number | bigint>;
-    const out = new Uint8Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const v = Number(values[i]);
-      if (v < 0 || v > 255) throw new OfficialFormatError(`${path}: token ${v} at position ${i} does not fit uint8`);
-      out[i] = v;
+  const split = openOfficialSplit(splitDir, identifierCount);
+  try {
+    const { metadata } = split;
+    const vocabSize = metadata.vocab_size;
+    const rows = split.inputs.rows;
+    const problems: string[] = [];
+    const inputs = tokenCounts(split.inputs);
+    const labels = tokenCounts(split.labels);
+    for (const [name, counted] of [['inputs', inputs], ['labels', labels]] as const) {
+      for (let t = vocabSize; t < 256; t++) if (counted.counts[t] > 0) problems.push(`${name}: ${counted.counts[t]} token(s) ${t} are outside the vocabulary (vocab_size ${vocabSize})`);
+      if (counted.outsideByte > 0) problems.push(`${name}: ${counted.outsideByte} token(s) below 0 or above 255 are outside the vocabulary (vocab_size ${vocabSize})`);
     }
-    yield out;
+    if (problems.length > 0) throw new OfficialFormatError(`${splitDir} is not a valid official split:\n  ${problems.join('\n  ')}`);
+    const supervised = labels.counts.reduce((sum, n, t) => (t === metadata.ignore_label_id ? sum : sum + n), 0);
+    let firstExample: SplitSummary['firstExample'] = null;
+    if (rows > 0) {
+      const L = metadata.seq_len;
+      const input = new Int32Array(L);
+      const label = new Int32Array(L);
+      split.inputs.readRange(0, 1, input);
+      split.labels.readRange(0, 1, label);
+      firstExample = { input: [...input], label: [...label] };
+    }
+    return {
+      metadata,
+      examples: rows,
+      puzzles: split.puzzleIdentifiers.length,
+      groups: split.groupIndices.length - 1,
+      puzzlesPerGroup: rangeStats(split.groupIndices),
+      examplesPerPuzzle: rangeStats(split.puzzleIndices),
+      identifiersUsed: new Set(split.puzzleIdentifiers).size,
+      supervisedFraction: rows > 0 ? supervised / (rows * metadata.seq_len) : 0,
+      inputTokenCounts: Array.from(inputs.counts.subarray(0, vocabSize)),
+      firstExample,
+    };
+  } finally {
+    closeSplit(split);
   }
-  const inputs = tokenHeader('inputs');
-  const labels = tokenHeader('labels');
-  const rows = inputs.header.shape[0];
-  if (labels.header.shape[0] !== rows) throw new OfficialFormatError(`${labels.path}: ${labels.header.shape[0]} rows but inputs hold ${rows}`);
-  const split: OfficialSplit = {
-    // The index checks below count rows, so the tokens stand in as one zero per row (seq_len 1); the tokens
-    // themselves are checked while streaming.
-    inputs: new Uint8Array(rows),
-    labels: new Uint8Array(rows),
-    puzzleIdentifiers: indices('puzzle_identifiers'),
-    puzzleIndices: indices('puzzle_indices'),
-    groupIndices: indices('group_indices'),
-    metadata: { ...metadata, seq_len: 1 },
-  };
-  const problems = officialSplitProblems(split, identifierCount);
-  const vocabSize = metadata.vocab_size;
-  const inputTokenCounts = new Array<number>(vocabSize).fill(0);
+}
+
+/** How often each value 0..255 occurs in a token file, read in chunks of rows; `outsideByte` counts the rest. */
+function tokenCounts(file: NpyRowFile): { counts: Float64Array; outsideByte: number } {
   const counts = new Float64Array(256);
-  let firstInput: number[] | null = null;
-  for (const chunk of tokenChunks(inputs)) {
-    if (firstInput === null && chunk.length >= L) firstInput = [...chunk.subarray(0, L)];
-    for (let i = 0; i < chunk.length; i++) counts[chunk[i]]++;
+  let outsideByte = 0;
+  const chunkRows = Math.max(1, Math.floor(2 ** 22 / file.rowLength));
+  const chunk = new Int32Array(chunkRows * file.rowLength);
+  for (let first = 0; first < file.rows; first += chunkRows) {
+    const rows = Math.min(chunkRows, file.rows - first);
+    file.readRange(first, rows, chunk);
+    for (let i = 0; i < rows * file.rowLength; i++) {
+      const v = chunk[i];
+      if (v >= 0 && v < 256) counts[v]++;
+      else outsideByte++;
+    }
   }
-  let supervised = 0;
-  let firstLabel: number[] | null = null;
-  const labelCounts = new Float64Array(256);
-  for (const chunk of tokenChunks(labels)) {
-    if (firstLabel === null && chunk.length >= L) firstLabel = [...chunk.subarray(0, L)];
-    for (let i = 0; i < chunk.length; i++) labelCounts[chunk[i]]++;
-  }
-  for (let t = 0; t < 256; t++) {
-    if (t < vocabSize) inputTokenCounts[t] = counts[t];
-    else if (counts[t] > 0) problems.push(`inputs: ${counts[t]} token(s) ${t} are outside the vocabulary (vocab_size ${vocabSize})`);
-    if (t >= vocabSize && labelCounts[t] > 0) problems.push(`labels: ${labelCounts[t]} token(s) ${t} are outside the vocabulary (vocab_size ${vocabSize})`);
-    if (t !== metadata.ignore_label_id) supervised += labelCounts[t];
-  }
-  if (problems.length > 0) throw new OfficialFormatError(`${splitDir} is not a valid official split:\n  ${problems.join('\n  ')}`);
-  return {
-    metadata,
-    examples: rows,
-    puzzles: split.puzzleIdentifiers.length,
-    groups: split.groupIndices.length - 1,
-    puzzlesPerGroup: rangeStats(split.groupIndices),
-    examplesPerPuzzle: rangeStats(split.puzzleIndices),
-    identifiersUsed: new Set(split.puzzleIdentifiers).size,
-    supervisedFraction: rows > 0 ? supervised / (rows * L) : 0,
-    inputTokenCounts,
-    firstExample: firstInput && firstLabel ? { input: firstInput, label: firstLabel } : null,
-  };
+  return { counts, outsideByte };
 }
 
 /** A structured summary of an official folder (validated on reading, token arrays streamed). */

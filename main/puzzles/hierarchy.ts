@@ -6,13 +6,17 @@ import type { Batch, BatchSource } from '../common/batch.ts';
 import { Rng } from '../common/rng.ts';
 import type { EvalBatch } from './task-data.ts';
 
+/** Example rows read on demand (an official folder's token files), for data too large to hold in memory. */
+export interface ExampleRows {
+  /** Number of example rows. */
+  count: number;
+  /** Copies example rows[b] to inputs and labels [b·L .. (b+1)·L). */
+  gather(rows: readonly number[], inputs: Int32Array, labels: Int32Array): void;
+}
+
 /** Examples in CSR form: rows of `seqLen` tokens, puzzles as row ranges, groups as puzzle ranges. */
-export interface PuzzleHierarchy {
+interface HierarchyIndex {
   seqLen: number;
-  /** [N·L] input tokens. */
-  inputs: ArrayLike<number>;
-  /** [N·L] label tokens, 0 = ignored. */
-  labels: ArrayLike<number>;
   /** [P] identifier (puzzle-embedding row) of each puzzle. */
   puzzleIdentifiers: Int32Array;
   /** [P+1] examples of puzzle p are rows puzzleIndices[p] .. puzzleIndices[p+1]-1. */
@@ -21,20 +25,52 @@ export interface PuzzleHierarchy {
   groupIndices: Int32Array;
 }
 
-export const exampleCount = (h: PuzzleHierarchy): number => h.inputs.length / h.seqLen;
-export const puzzleCount = (h: PuzzleHierarchy): number => h.puzzleIdentifiers.length;
-export const groupCount = (h: PuzzleHierarchy): number => h.groupIndices.length - 1;
+/** A hierarchy with its tokens in memory. */
+export interface PuzzleHierarchy extends HierarchyIndex {
+  /** [N·L] input tokens. */
+  inputs: ArrayLike<number>;
+  /** [N·L] label tokens, 0 = ignored. */
+  labels: ArrayLike<number>;
+}
+
+/** A hierarchy whose token rows are read on demand. */
+export interface StreamedHierarchy extends HierarchyIndex {
+  rows: ExampleRows;
+}
+
+export type Hierarchy = PuzzleHierarchy | StreamedHierarchy;
+
+/** The example rows of a hierarchy, however it holds them. */
+function rowsOf(h: Hierarchy): ExampleRows {
+  if ('rows' in h) return h.rows;
+  const { inputs: sourceInputs, labels: sourceLabels, seqLen: L } = h;
+  return {
+    count: sourceInputs.length / L,
+    gather: (rows, inputs, labels) => rows.forEach((row, b) => {
+      for (let t = 0; t < L; t++) {
+        inputs[b * L + t] = sourceInputs[row * L + t];
+        labels[b * L + t] = sourceLabels[row * L + t];
+      }
+    }),
+  };
+}
+
+export const exampleCount = (h: Hierarchy): number => rowsOf(h).count;
+export const puzzleCount = (h: Hierarchy): number => h.puzzleIdentifiers.length;
+export const groupCount = (h: Hierarchy): number => h.groupIndices.length - 1;
 /** Examples per training epoch as the official code counts them (`total_groups × mean_puzzle_examples`): the
  *  sampler draws one puzzle per group per epoch, so augmented versions of a puzzle do not add to an epoch. */
-export const examplesPerEpoch = (h: PuzzleHierarchy): number => (groupCount(h) * exampleCount(h)) / puzzleCount(h);
+export const examplesPerEpoch = (h: Hierarchy): number => (groupCount(h) * exampleCount(h)) / puzzleCount(h);
 
 /** Inconsistencies in the CSR structure, as human-readable lines (empty = valid). */
-export function hierarchyProblems(h: PuzzleHierarchy): string[] {
+export function hierarchyProblems(h: Hierarchy): string[] {
   const problems: string[] = [];
   if (!Number.isInteger(h.seqLen) || h.seqLen < 1) return [`seq_len must be an integer ≥ 1 (got ${h.seqLen})`];
-  if (h.inputs.length % h.seqLen !== 0) problems.push(`inputs hold ${h.inputs.length} tokens, not a multiple of seq_len ${h.seqLen}`);
-  if (h.labels.length !== h.inputs.length) problems.push(`labels hold ${h.labels.length} tokens but inputs hold ${h.inputs.length}`);
-  const examples = Math.floor(h.inputs.length / h.seqLen);
+  if ('inputs' in h) {
+    if (h.inputs.length % h.seqLen !== 0) problems.push(`inputs hold ${h.inputs.length} tokens, not a multiple of seq_len ${h.seqLen}`);
+    if (h.labels.length !== h.inputs.length) problems.push(`labels hold ${h.labels.length} tokens but inputs hold ${h.inputs.length}`);
+  }
+  const examples = Math.floor(exampleCount(h));
   const puzzles = h.puzzleIdentifiers.length;
   problems.push(...csrProblems('puzzle_indices', h.puzzleIndices, puzzles, examples, 'examples'));
   problems.push(...csrProblems('group_indices', h.groupIndices, undefined, puzzles, 'puzzles'));
@@ -74,8 +110,10 @@ export class HierarchySampler implements BatchSource {
   private order: Int32Array = new Int32Array(0);
   private cursor = 0;
   private iterationRngState = 0;
+  private readonly rows: ExampleRows;
 
-  constructor(private readonly data: PuzzleHierarchy, private readonly batchSize: number, seed: number, epochsPerIteration = 1) {
+  constructor(private readonly data: Hierarchy, private readonly batchSize: number, seed: number, epochsPerIteration = 1) {
+    this.rows = rowsOf(data);
     const groups = groupCount(data);
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be an integer ≥ 1 (got ${batchSize})`);
     if (groups < 1) throw new Error('the dataset has no groups to sample from');
@@ -132,7 +170,7 @@ export class HierarchySampler implements BatchSource {
       }
     }
     if (rows.length < batchSize) return null;
-    return gatherBatch(data, rows, identifiers, batchSize);
+    return gatherBatch(this.rows, data.seqLen, rows, identifiers, batchSize);
   }
 }
 
@@ -148,36 +186,31 @@ function sampleWithoutReplacement(n: number, count: number, rng: Rng): number[] 
 }
 
 /** A batch of `size` rows; rows beyond `rows.length` are padding (PAD inputs, ignored labels, identifier 0). */
-function gatherBatch(data: PuzzleHierarchy, rows: number[], identifiers: number[], size: number): Batch {
-  const L = data.seqLen;
-  const inputs = new Int32Array(size * L);
-  const labels = new Int32Array(size * L);
+function gatherBatch(source: ExampleRows, seqLen: number, rows: number[], identifiers: number[], size: number): Batch {
+  const inputs = new Int32Array(size * seqLen);
+  const labels = new Int32Array(size * seqLen);
   const puzzleIdentifiers = new Int32Array(size);
-  rows.forEach((row, b) => {
-    for (let t = 0; t < L; t++) {
-      inputs[b * L + t] = data.inputs[row * L + t];
-      labels[b * L + t] = data.labels[row * L + t];
-    }
-    puzzleIdentifiers[b] = identifiers[b];
-  });
-  return { size, seqLen: L, inputs, labels, puzzleIdentifiers };
+  source.gather(rows, inputs, labels);
+  puzzleIdentifiers.set(identifiers);
+  return { size, seqLen, inputs, labels, puzzleIdentifiers };
 }
 
 /** The puzzle each example row belongs to. */
-export function puzzleOfExample(h: PuzzleHierarchy): Int32Array {
+export function puzzleOfExample(h: Hierarchy): Int32Array {
   const owner = new Int32Array(exampleCount(h));
   for (let p = 0; p < puzzleCount(h); p++) owner.fill(p, h.puzzleIndices[p], h.puzzleIndices[p + 1]);
   return owner;
 }
 
 /** Held-out batches in file order (official `_iter_test`); `limit` keeps the first N examples. */
-export function* evalBatches(h: PuzzleHierarchy, batchSize: number, limit: number | undefined, keyOf: (row: number) => string): Iterable<EvalBatch> {
+export function* evalBatches(h: Hierarchy, batchSize: number, limit: number | undefined, keyOf: (row: number) => string): Iterable<EvalBatch> {
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batch size must be an integer ≥ 1 (got ${batchSize})`);
-  const total = Math.min(exampleCount(h), limit && limit > 0 ? limit : Infinity);
+  const source = rowsOf(h);
+  const total = Math.min(source.count, limit && limit > 0 ? limit : Infinity);
   const owner = puzzleOfExample(h);
   for (let start = 0; start < total; start += batchSize) {
     const rows = Array.from({ length: Math.min(batchSize, total - start) }, (_, i) => start + i);
-    const batch = gatherBatch(h, rows, rows.map((row) => h.puzzleIdentifiers[owner[row]]), batchSize);
+    const batch = gatherBatch(source, h.seqLen, rows, rows.map((row) => h.puzzleIdentifiers[owner[row]]), batchSize);
     yield { ...batch, realCount: rows.length, keys: rows.map(keyOf) };
   }
 }

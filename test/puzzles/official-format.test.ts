@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { readNpy, writeNpy } from '../../main/common/npy.ts';
 import { Rng } from '../../main/common/rng.ts';
 import { openTaskData } from '../../main/puzzles/task-data.ts';
-import { officialMetadata, readOfficialDataset, writeOfficialDataset, OfficialFormatError, type OfficialDataset, type OfficialSplit } from '../../main/puzzles/official-format.ts';
+import { asHierarchy, officialMetadata, readOfficialDataset, writeOfficialDataset, OfficialFormatError, type OfficialDataset, type OfficialSplit } from '../../main/puzzles/official-format.ts';
+import { HierarchySampler, evalBatches } from '../../main/puzzles/hierarchy.ts';
+import { watchReads } from '../common/fs-spy.ts';
 
 /** A random split: every example's tokens are [group, puzzle, example] + 1 so tests can trace them. */
 function randomSplit(rng: Rng, groups: number, firstIdentifier: number): OfficialSplit {
@@ -100,3 +102,102 @@ test("TaskData 'official' trains from the folder and pads the last test batch", 
   assert.deepEqual([...batches[0].inputs.subarray(0, 6)], [...dataset.test.inputs.subarray(0, 6)], 'file order');
   assert.equal([...task.testBatches(4, 5)].reduce((n, b) => n + b.realCount, 0), 5);
 }));
+
+/** Rewrites a split's token files with another integer dtype (hand-built folders may hold int64 or int16). */
+function rewriteTokens(dir: string, split: 'train' | 'test', dtype: 'int64' | 'int16', change?: (values: number[]) => void): void {
+  for (const field of ['inputs', 'labels']) {
+    const path = join(dir, split, `all__${field}.npy`);
+    const npy = readNpy(path);
+    const values = Array.from(npy.data as ArrayLike<number | bigint>, Number);
+    if (field === 'inputs') change?.(values);
+    writeNpy(path, { dtype, shape: npy.shape, data: dtype === 'int64' ? BigInt64Array.from(values, BigInt) : Int16Array.from(values) });
+  }
+}
+
+test('the streamed folder gives the batches of the arrays in memory, for uint8 and wider token files', () => withTempDir((dir) => {
+  const dataset = randomDataset(5);
+  const inMemoryTrain = () => new HierarchySampler(asHierarchy(dataset.train), 5, 11);
+  const inMemoryTest = [...evalBatches(asHierarchy(dataset.test), 4, undefined, (row) => `test/${row}`)];
+  writeOfficialDataset(dir, dataset);
+  const fingerprints: string[] = [];
+  for (const dtype of ['uint8', 'int64', 'int16'] as const) {
+    if (dtype !== 'uint8') for (const split of ['train', 'test'] as const) rewriteTokens(dir, split, dtype);
+    assert.equal(readNpy(join(dir, 'train', 'all__inputs.npy')).dtype, dtype);
+    const task = openTaskData({ kind: 'official', dir }, 0);
+    const streamed = task.trainBatches(5, 11);
+    const expected = inMemoryTrain();
+    for (let i = 0; i < 30; i++) assert.deepEqual(streamed.next(), expected.next(), `${dtype}: train batch ${i}`);
+    assert.deepEqual([...task.testBatches(4)], inMemoryTest, `${dtype}: test batches`);
+    const back = readOfficialDataset(dir);
+    for (const split of ['train', 'test'] as const) {
+      assert.deepEqual(back[split].inputs, dataset[split].inputs);
+      assert.deepEqual(back[split].labels, dataset[split].labels);
+    }
+    fingerprints.push(task.fingerprint);
+  }
+  assert.equal(new Set(fingerprints).size, 1, 'the fingerprint follows the tokens, not their dtype');
+
+  // A token outside the vocabulary is reported with its file and row when that row is read.
+  rewriteTokens(dir, 'test', 'int64', (values) => { values[3 * 3 + 1] = 300; });
+  assert.throws(() => readOfficialDataset(dir), /test\/all__inputs\.npy: token 300 in row 3 is outside the vocabulary \(vocab_size 100\)/);
+  // Other checks on opening stay: rows of the wrong length.
+  writeNpy(join(dir, 'test', 'all__labels.npy'), { dtype: 'uint8', shape: [dataset.test.labels.length, 1], data: dataset.test.labels });
+  assert.throws(() => openTaskData({ kind: 'official', dir }, 0), /all__labels\.npy: rows have 1 tokens but dataset\.json says seq_len 3/);
+}));
+
+test('training and evaluating from a folder reads only the rows it uses, never a token file whole', () => withTempDir((dir) => {
+  // 40,000 one-example groups of 500 tokens: 20 MB per train token file.
+  const seqLen = 500;
+  const split = (examples: number): OfficialSplit => {
+    const arrays = {
+      inputs: randomTokens(examples * seqLen, 12, examples),
+      labels: randomTokens(examples * seqLen, 12, examples + 1),
+      puzzleIdentifiers: new Int32Array(examples),
+      puzzleIndices: Int32Array.from({ length: examples + 1 }, (_, i) => i),
+      groupIndices: Int32Array.from({ length: examples + 1 }, (_, i) => i),
+    };
+    return { ...arrays, metadata: officialMetadata({ vocabSize: 12, seqLen, numPuzzleIdentifiers: 1, ...arrays }) };
+  };
+  const dataset: OfficialDataset = { train: split(40_000), test: split(4_000), identifiers: ['<blank>'] };
+  writeOfficialDataset(dir, dataset);
+  const tokenBytes = 2 * (dataset.train.inputs.length + dataset.test.inputs.length);
+  const watched = watchReads(() => {
+    const task = openTaskData({ kind: 'official', dir }, 0);
+    const batches = task.trainBatches(32, 1);
+    const first = batches.next();
+    for (let i = 0; i < 9; i++) batches.next();
+    const evaluated = [...task.testBatches(64, 256)];
+    return { first, evaluated };
+  });
+  assert.deepEqual(watched.wholeFiles.filter((path) => /all__(inputs|labels)\.npy$/.test(path)), [], 'no token file read whole');
+  // The fingerprint's samples (≤ 1024 rows per file), 10 train batches of 32 and 256 test rows, in both files.
+  const rowsUsed = 4 * 1024 + 2 * (10 * 32 + 256);
+  assert.ok(watched.bytes <= rowsUsed * seqLen + 64 * 1024, `read ${watched.bytes} bytes`);
+  assert.ok(watched.bytes < tokenBytes / 10, `read ${watched.bytes} of ${tokenBytes} token bytes`);
+  // What was read is right: the first train batch's rows and the test rows in file order.
+  const { first, evaluated } = watched.result;
+  for (let b = 0; b < 32; b++) {
+    const row = first.inputs.subarray(b * seqLen, (b + 1) * seqLen);
+    const at = findRow(dataset.train.inputs, row, seqLen);
+    assert.ok(at >= 0, `train batch row ${b} is a row of the file`);
+    assert.deepEqual(first.labels.subarray(b * seqLen, (b + 1) * seqLen), Int32Array.from(dataset.train.labels.subarray(at * seqLen, (at + 1) * seqLen)));
+  }
+  assert.deepEqual(evaluated.flatMap((batch) => [...batch.inputs]), [...dataset.test.inputs.subarray(0, 256 * seqLen)]);
+}));
+
+/** Pseudo-random tokens in [0, vocabSize) from a linear congruential generator: fast for tens of millions. */
+function randomTokens(count: number, vocabSize: number, seed: number): Uint8Array {
+  const out = new Uint8Array(count);
+  let x = seed;
+  for (let i = 0; i < count; i++) {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    out[i] = (x >>> 24) % vocabSize;
+  }
+  return out;
+}
+
+/** Index of the row of `tokens` equal to `row`, or −1. */
+function findRow(tokens: Uint8Array, row: Int32Array, seqLen: number): number {
+  for (let r = 0; r < tokens.length / seqLen; r++) if (row.every((t, i) => tokens[r * seqLen + i] === t)) return r;
+  return -1;
+}

@@ -3,10 +3,10 @@
 // parameters and init → block → the shared net → latent recursion → deep recursion (one supervision step) → heads.
 // Spec: ../shared/trm-spec.md §1.
 //
-// Layout: inside the model every activation is sequence-major, [S, B, D] with S = P + L. Channel-wise linears
-// then act on a [S·B, D] view; the token-mixing MLP (mlp_t) transposes the [S, B·D] view to [B·D, S] rows so that
-// it too is a plain right-multiplied matmul (see sequenceMixing). The public API (carry y/z, logits) uses the
-// official batch-major [B, S, D] layout.
+// Layout: inside the model every activation is sequence-major rows [S·B, D] with S = P + L (row s·B + b is position
+// s of example b), so channel-wise linears are plain right-multiplied matmuls; the token-mixing MLP (mlp_t)
+// transposes the [S, B·D] view of the same memory to [B·D, S] rows so that it is one too (see sequenceMixing).
+// The public API (carry y/z, logits) uses the official batch-major [B, S, D] layout.
 // Linear weights are stored in the layout their matmul wants; stateDict()/loadStateDict() speak PyTorch's
 // [out, in] layout and official state_dict keys, so fixtures and official checkpoints load directly.
 import * as tf from '@tensorflow/tfjs';
@@ -29,13 +29,39 @@ function retain<T extends tf.Tensor>(t: T): T {
   return t;
 }
 
+type OpFunc<Args extends tf.Tensor[]> = (...args: Args) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] };
+
 /** An op with a hand-written gradient (tf.customGrad), run as a plain function when no gradient is being
  *  recorded: the custom-gradient machinery costs a few scopes per call, which adds up over ~500 ops a step. */
-function customOp<Args extends tf.Tensor[]>(f: (...args: Args) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor) => tf.Tensor | tf.Tensor[] }): (...args: Args) => tf.Tensor {
-  const withGradient = tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: Args) => tf.Tensor;
+function customOp<Args extends tf.Tensor[]>(f: OpFunc<Args>): (...args: Args) => tf.Tensor {
+  const withGradient = tf.customGrad(freeingAfterBackward(f) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: Args) => tf.Tensor;
   // Without a gradient, intermediates are freed as soon as the op returns (a forward-only rollout of a big batch
   // would otherwise hold every attention matrix of every block until the end of the step).
   return (...args: Args) => (retainedForBackward ? withGradient(...args) : tf.tidy(() => f(...args).value));
+}
+
+/**
+ * `f` with a backward pass that frees memory as it goes. tfjs runs a custom gradient outside any scope and keeps
+ * everything it allocates, and everything the op retained, until the whole backward pass ends (~250 MB of WASM heap
+ * for a 6×6 Sudoku step at batch 64, every op writing to memory not touched for a while). Here the gradient's
+ * intermediates are freed when it returns, and so is what the op retained for itself (not its inputs or its value,
+ * which other ops may have retained too): each op's backward runs once.
+ */
+function freeingAfterBackward<Args extends tf.Tensor[]>(f: OpFunc<Args>): OpFunc<Args> {
+  return (...args: Args) => {
+    const retainedBefore = retainedForBackward!.length;
+    const { value, gradFunc } = f(...args);
+    const ownRetained = retainedForBackward!.slice(retainedBefore).filter((t) => t !== value && !args.includes(t));
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => {
+        const grads = tf.tidy(() => gradFunc(dy));
+        const returned = new Set(Array.isArray(grads) ? grads : [grads]);
+        tf.dispose(ownRetained.filter((t) => !returned.has(t)));
+        return grads;
+      },
+    };
+  };
 }
 
 function swapLastTwo(t: tf.Tensor): tf.Tensor {
@@ -75,31 +101,36 @@ function transposeRows(x: tf.Tensor): tf.Tensor2D {
   return tf.reshape(tf.transpose(tf.reshape(x, [8, m / 8, n]), [2, 0, 1]), [n, m]);
 }
 
-/** Transpose of a 2-D tensor; its gradient is the transpose of dy (nothing saved). */
-const transpose2d = customOp((x: tf.Tensor) => ({ value: transposeRows(x), gradFunc: (dy: tf.Tensor) => transposeRows(dy) }));
+/** x viewed as [m, n], transposed and returned in `shape`; its gradient transposes dy back (nothing saved). Inside
+ *  one op the reshapes are not taped (a taped reshape copies its input for the gradient). */
+function transposeView(x: tf.Tensor, [m, n]: [number, number], shape: number[]): tf.Tensor2D {
+  return customOp((input: tf.Tensor) => ({
+    value: tf.reshape(transposeRows(tf.reshape(input, [m, n])), shape),
+    gradFunc: (dy: tf.Tensor) => tf.reshape(transposeRows(tf.reshape(dy, [n, m])), input.shape),
+  }))(x) as tf.Tensor2D;
+}
 
 /** a + b (same shape) without saving anything for the gradient. */
 const add = customOp((a: tf.Tensor, b: tf.Tensor) => ({ value: tf.add(a, b), gradFunc: (dy: tf.Tensor) => [dy, dy] }));
 
 /**
- * Post-norm residual: rmsNorm(x + delta) over `axis` of the 2-D view `view` of both, returned in x's shape.
- * RMSNorm = v / sqrt(mean(v², axis) + eps), no gain, no bias (official `rms_norm`); its gradient is
- * r·(dy − y·mean(dy·y, axis)) with r the inverse RMS and y the output.
+ * Post-norm residual on rows: rmsNorm(x + delta) over the last axis of x, delta [N, h].
+ * RMSNorm = v / sqrt(mean(v²) + eps), no gain, no bias (official `rms_norm`); its gradient is
+ * r·(dy − y·mean(dy·y)) with r the inverse RMS and y the output.
  */
-function addAndNormalise(x: tf.Tensor, delta: tf.Tensor, view: [number, number], axis: 0 | 1, eps: number): tf.Tensor {
+function addAndNormalise(x: tf.Tensor2D, delta: tf.Tensor2D, eps: number): tf.Tensor2D {
   return customOp((residual: tf.Tensor, update: tf.Tensor) => {
-    const sum = tf.add(tf.reshape(residual, view), tf.reshape(update, view));
-    const inverseRms = retain(tf.rsqrt(tf.add(tf.mean(tf.square(sum), axis, true), eps)));
+    const sum = tf.add(residual, update);
+    const inverseRms = retain(tf.rsqrt(tf.add(tf.mean(tf.square(sum), 1, true), eps)));
     const normalised = retain(tf.mul(sum, inverseRms));
     return {
-      value: tf.reshape(normalised, residual.shape),
+      value: normalised,
       gradFunc: (dy: tf.Tensor) => {
-        const dyView = tf.reshape(dy, view);
-        const dSum = tf.mul(inverseRms, tf.sub(dyView, tf.mul(normalised, tf.mean(tf.mul(dyView, normalised), axis, true))));
-        return [tf.reshape(dSum, residual.shape), tf.reshape(dSum, update.shape)];
+        const dSum = tf.mul(inverseRms, tf.sub(dy, tf.mul(normalised, tf.mean(tf.mul(dy, normalised), 1, true))));
+        return [dSum, dSum];
       },
     };
-  })(x, delta);
+  })(x, delta) as tf.Tensor2D;
 }
 
 /** SwiGLU weights [in, out] as the forward uses them, the fused gate_up already cut into its gate and up halves
@@ -242,8 +273,9 @@ function attentionCore(h: tf.Tensor, wq: tf.Tensor, wk: tf.Tensor, wv: tf.Tensor
   })(h, wq, wk, wv) as tf.Tensor2D;
 }
 
-/** Non-causal multi-head self-attention, no mask, no bias; q, k, v are the column blocks of the fused qkv. */
-function selfAttention(h: tf.Tensor, w: AttentionWeights, shape: AttentionShape, rotary: Rotary | null): tf.Tensor2D {
+/** Non-causal multi-head self-attention on rows h [S·B, D], no mask, no bias; q, k, v are the column blocks of the
+ *  fused qkv. */
+function selfAttention(h: tf.Tensor2D, w: AttentionWeights, shape: AttentionShape, rotary: Rotary | null): tf.Tensor2D {
   return linear(attentionCore(h, w.query, w.key, w.value, shape, rotary), w.out) as tf.Tensor2D;
 }
 
@@ -539,9 +571,9 @@ export class TRM {
     return this.puzzleEmbedding?.gatherRows(puzzleIdentifiers) ?? null;
   }
 
-  /** x = √D · [puzzle prefix ; token embeddings] (+ learned positions), sequence-major [S, B, D].
+  /** x = √D · [puzzle prefix ; token embeddings] (+ learned positions), sequence-major rows [S·B, D].
    *  `tokenOneHot` is [L·B, V] in sequence-major row order; tokens are embedded as a matmul (no gather gradient on WASM). */
-  private embed(tokenOneHot: tf.Tensor2D, puzzleRows: tf.Tensor2D | null, batch: number): tf.Tensor3D {
+  private embed(tokenOneHot: tf.Tensor2D, puzzleRows: tf.Tensor2D | null, batch: number): tf.Tensor2D {
     const { hiddenSize: D, seqLen: L, puzzleEmbLen: P } = this.config;
     let x: tf.Tensor = tf.reshape(matMul(tokenOneHot, this.weight('inner.embed_tokens.embedding_weight')), [L, batch, D]);
     if (P > 0) {
@@ -555,7 +587,7 @@ export class TRM {
       const positions = tf.reshape(this.weight('inner.embed_pos.embedding_weight'), [P + L, 1, D]);
       x = tf.mul(tf.add(x, positions), 0.707106781); // the official constant, not exactly 1/√2
     }
-    return tf.mul(x, Math.sqrt(D)) as tf.Tensor3D;
+    return tf.reshape(tf.mul(x, Math.sqrt(D)), [-1, D]);
   }
 
   /** One-hot tokens [L·B, V], sequence-major rows, from batch-major ids [B, L]. */
@@ -565,27 +597,28 @@ export class TRM {
 
   // --- the shared network (spec §1.5, §1.6) ---------------------------------------------------------------------
 
-  /** One post-norm block on sequence-major h [S, B, D]. */
-  private block(h: tf.Tensor3D, w: LayerWeights): tf.Tensor3D {
+  /** One post-norm block on sequence-major rows h [S·B, D]. */
+  private block(h: tf.Tensor2D, w: LayerWeights): tf.Tensor2D {
     const { hiddenSize: D, rmsNormEps: eps, numHeads } = this.config;
-    const [S, B] = h.shape;
+    const S = sequenceLength(this.config);
+    const B = h.shape[0] / S;
     // Token mixing: across the S positions of every (example, channel) column with mlp_t (normalised over S too,
     // as the official code normalises while transposed), or self-attention across positions.
     const out = w.sequenceMlp
-      ? this.sequenceMixing(h, w.sequenceMlp)
-      : addAndNormalise(h, selfAttention(h, w.attention!, { seq: S, batch: B, heads: numHeads, headDim: D / numHeads }, this.rotary), [S * B, D], 1, eps);
-    return addAndNormalise(out, swiglu(tf.reshape(out, [S * B, D]), w.channelMlp), [S * B, D], 1, eps) as tf.Tensor3D;
+      ? this.sequenceMixing(h, w.sequenceMlp, S)
+      : addAndNormalise(h, selfAttention(h, w.attention!, { seq: S, batch: B, heads: numHeads, headDim: D / numHeads }, this.rotary), eps);
+    return addAndNormalise(out, swiglu(out, w.channelMlp), eps);
   }
 
-  /** mlp_t token mixing on h [S, B, D]: the columns [B·D, S] (one transpose) go through a channel-style SwiGLU
-   *  over S and the post-norm over S (the inner axis there), then back. Why the transposes: as rows [B·D, S] the
+  /** mlp_t token mixing on rows h [S·B, D]: the columns [B·D, S] (one transpose of the [S, B·D] view) go through a
+   *  channel-style SwiGLU over S and the post-norm over S (the inner axis there), then back. Why the transposes: as rows [B·D, S] the
    *  activation is XNNPACK's left operand and the small weight its (cached) right one; the [S, B·D] form made
    *  the activation the right operand, re-packed on every matmul, and normalised over a non-inner axis. */
-  private sequenceMixing(h: tf.Tensor3D, w: SwiGLUWeights): tf.Tensor3D {
-    const [S, B, D] = h.shape;
-    const columns = transpose2d(tf.reshape(h, [S, B * D])) as tf.Tensor2D;
-    const normalised = addAndNormalise(columns, swiglu(columns, w), [B * D, S], 1, this.config.rmsNormEps);
-    return tf.reshape(transpose2d(normalised), [S, B, D]) as tf.Tensor3D;
+  private sequenceMixing(h: tf.Tensor2D, w: SwiGLUWeights, S: number): tf.Tensor2D {
+    const columnCount = h.size / S; // B·D
+    const columns = transposeView(h, [S, columnCount], [columnCount, S]);
+    const normalised = addAndNormalise(columns, swiglu(columns, w), this.config.rmsNormEps);
+    return transposeView(normalised, [columnCount, S], h.shape);
   }
 
   /** The blocks' weights as the forward uses them (with `forBackward`, plus what the hand-written gradients read).
@@ -619,15 +652,15 @@ export class TRM {
   }
 
   /** net(h, injection) = blocks(h + injection): the one network used for both the z- and the y-update. */
-  private net(h: tf.Tensor3D, injection: tf.Tensor3D, weights: LayerWeights[]): tf.Tensor3D {
-    let out = add(h, injection) as tf.Tensor3D;
+  private net(h: tf.Tensor2D, injection: tf.Tensor2D, weights: LayerWeights[]): tf.Tensor2D {
+    let out = add(h, injection) as tf.Tensor2D;
     for (const layer of weights) out = this.block(out, layer);
     return out;
   }
 
   /** One recursion: n ("L_cycles") latent updates z ← net(z, y + x), then the answer update y ← net(y, z). */
-  private latentRecursion(y: tf.Tensor3D, z: tf.Tensor3D, x: tf.Tensor3D, weights: LayerWeights[]): { y: tf.Tensor3D; z: tf.Tensor3D } {
-    const questionAndAnswer = add(y, x) as tf.Tensor3D;
+  private latentRecursion(y: tf.Tensor2D, z: tf.Tensor2D, x: tf.Tensor2D, weights: LayerWeights[]): { y: tf.Tensor2D; z: tf.Tensor2D } {
+    const questionAndAnswer = add(y, x) as tf.Tensor2D;
     for (let i = 0; i < this.config.lCycles; i++) z = this.net(z, questionAndAnswer, weights);
     y = this.net(y, z, weights);
     return { y, z };
@@ -635,12 +668,13 @@ export class TRM {
 
   // --- heads (spec §1.8) --------------------------------------------------------------------------------------
 
-  private heads(y: tf.Tensor3D): { logits: tf.Tensor3D; qHalt: tf.Tensor1D; qContinue: tf.Tensor1D } {
+  /** The heads on the answer rows y [S·B, D]. */
+  private heads(y: tf.Tensor2D): { logits: tf.Tensor3D; qHalt: tf.Tensor1D; qContinue: tf.Tensor1D } {
     const { puzzleEmbLen: P, seqLen: L, hiddenSize: D, vocabSize: V } = this.config;
-    const B = y.shape[1];
-    const tokens = tf.reshape(tf.slice(y, [P, 0, 0], [L, B, D]), [L * B, D]);
+    const B = y.shape[0] / sequenceLength(this.config);
+    const tokens = tf.slice(y, [P * B, 0], [L * B, D]);
     const logits = tf.transpose(tf.reshape(matMul(tokens, this.weight('inner.lm_head.weight')), [L, B, V]), [1, 0, 2]) as tf.Tensor3D;
-    const first = tf.reshape(tf.slice(y, [0, 0, 0], [1, B, D]), [B, D]);
+    const first = tf.slice(y, [0, 0], [B, D]);
     const q = tf.add(matMul(first, this.weight('inner.q_head.weight')), this.weight('inner.q_head.bias'));
     const [qHalt, qContinue] = tf.split(q, 2, 1).map((t) => tf.reshape(t, [B]) as tf.Tensor1D);
     return { logits, qHalt, qContinue };
@@ -712,8 +746,9 @@ export class TRM {
     }
   }
 
-  private output(y: tf.Tensor3D, z: tf.Tensor3D): StepOutput {
-    return { ...this.heads(y), y: toBatchMajor(y), z: toBatchMajor(z) };
+  private output(y: tf.Tensor2D, z: tf.Tensor2D): StepOutput {
+    const S = sequenceLength(this.config);
+    return { ...this.heads(y), y: toBatchMajor(y, S), z: toBatchMajor(z, S) };
   }
 
   // --- inspection (parity tests, step viewer) ----------------------------------------------------------------
@@ -721,7 +756,7 @@ export class TRM {
   /** The input embedding x for these inputs, batch-major [B, S, D]. */
   inputEmbeddings(inputs: tf.Tensor2D, puzzleRows: tf.Tensor2D | null): tf.Tensor3D {
     const tokenOneHot = this.tokenOneHot(inputs);
-    const x = tf.tidy(() => toBatchMajor(this.embed(tokenOneHot, puzzleRows, inputs.shape[0])));
+    const x = tf.tidy(() => toBatchMajor(this.embed(tokenOneHot, puzzleRows, inputs.shape[0]), sequenceLength(this.config)));
     tokenOneHot.dispose();
     return x;
   }
@@ -729,9 +764,9 @@ export class TRM {
   /** net(h, injection) on batch-major tensors [B, S, D]; `layers` limits how many blocks run (default all). */
   applyNet(h: tf.Tensor3D, injection: tf.Tensor3D, layers = this.config.layers): tf.Tensor3D {
     return tf.tidy(() => {
-      let out = tf.add(toSequenceMajor(h), toSequenceMajor(injection)) as tf.Tensor3D;
+      let out = tf.add(toSequenceMajor(h), toSequenceMajor(injection)) as tf.Tensor2D;
       for (const layer of this.layerWeights().slice(0, layers)) out = this.block(out, layer);
-      return toBatchMajor(out);
+      return toBatchMajor(out, sequenceLength(this.config));
     });
   }
 
@@ -749,10 +784,12 @@ function tidyObject<T>(fn: () => T): T {
   return tf.tidy(() => fn() as unknown as tf.TensorContainer) as unknown as T;
 }
 
-function toSequenceMajor(t: tf.Tensor3D): tf.Tensor3D {
-  return tf.transpose(t, [1, 0, 2]);
+/** Batch-major [B, S, D] → sequence-major rows [S·B, D]. */
+function toSequenceMajor(t: tf.Tensor3D): tf.Tensor2D {
+  return tf.reshape(tf.transpose(t, [1, 0, 2]), [-1, t.shape[2]]);
 }
 
-function toBatchMajor(t: tf.Tensor3D): tf.Tensor3D {
-  return tf.transpose(t, [1, 0, 2]);
+/** Sequence-major rows [S·B, D] → batch-major [B, S, D]. */
+function toBatchMajor(rows: tf.Tensor2D, S: number): tf.Tensor3D {
+  return tf.transpose(tf.reshape(rows, [S, rows.shape[0] / S, rows.shape[1]]), [1, 0, 2]);
 }

@@ -1,7 +1,8 @@
 // In-process A/B of two model.ts versions on one preset, steps interleaved (A B A B …) so that a shared, loaded
 // machine slows both alike: `node --import tsx bench/engine-ab.ts OLD_MODEL_TS [--preset P] [--batch B] [--rounds N]`.
 // Prints each version's median and minimum ms per optimizer step, wall clock and this process's CPU time (less
-// disturbed by other jobs than wall time), and the median of the per-round ratios new/old.
+// disturbed by other jobs than wall time), and the median of the per-round ratios new/old. Both versions share one
+// WASM heap, so a change in how much memory a step touches shows only when each runs in its own process.
 import { selectBackend } from '../main/trm/backend.ts';
 import { presetConfig } from '../main/trm/presets.ts';
 import * as now from '../main/trm/model.ts';

@@ -1,6 +1,7 @@
-// The experiment database: runs, metric series with summaries, checkpoints, evaluations and UI settings in one
-// SQLite file (WAL) in the workspace. Runs under plain Node (CLI, trainer) and in Electron's main process; never
-// imports electron. Query modules take a better-sqlite3 connection; TrmDb binds them to one opened connection.
+// The experiment database: runs, metric series with summaries, checkpoints, evaluations, the job queue's waiting
+// jobs and UI settings in one SQLite file (WAL) in the workspace. Runs under plain Node (CLI, trainer) and in
+// Electron's main process; never imports electron. Query modules take a better-sqlite3 connection; TrmDb binds
+// them to one opened connection.
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -15,6 +16,7 @@ import * as traces from './traces.ts';
 import { isProcessAlive, markInterruptedRuns } from './recovery.ts';
 import * as tasks from './tasks.ts';
 import * as views from './views.ts';
+import * as queuedJobs from './queued-jobs.ts';
 import type { SavedViewRow } from './views.ts';
 import type { CreateTaskOptions, Draft, NewDraft, NewTask, NewTaskSet, TaskFilter, TaskListItem, TaskPatch, TaskRow, TaskSetRow } from './tasks.ts';
 import type { NewRun, RunFilter, RunPatch, RunRow, RunSummary } from './runs.ts';
@@ -22,6 +24,7 @@ import type { MetricRow, MetricSeries, MetricSummary, SeriesOptions } from './me
 import type { CheckpointAlias, CheckpointRef, CheckpointRow, NewCheckpoint } from './checkpoints.ts';
 import type { EvaluationRow, NewEvaluation, PuzzleResultRow } from './evaluations.ts';
 import type { NewTrace, TraceRow } from './traces.ts';
+import type { NewQueuedJob, QueuedJobRow } from './queued-jobs.ts';
 
 export { RUN_STATUSES } from './runs.ts';
 export type { NewRun, RunFilter, RunPatch, RunRow, RunStatus, RunSummary } from './runs.ts';
@@ -32,6 +35,7 @@ export type { CheckpointAlias, CheckpointRef, CheckpointRow, NewCheckpoint } fro
 export type { EvaluationRow, NewEvaluation, PuzzleResult, PuzzleResultRow } from './evaluations.ts';
 export type { NewTrace, TraceRow } from './traces.ts';
 export type { SavedViewRow } from './views.ts';
+export type { NewQueuedJob, QueuedJobRow } from './queued-jobs.ts';
 export { isProcessAlive } from './recovery.ts';
 export { schemaVersion } from './migrate.ts';
 export { LibraryError, PUZZLE_KINDS } from './tasks.ts';
@@ -141,6 +145,12 @@ export class TrmDb {
   getView<State = unknown>(id: number): SavedViewRow<State> | undefined { return views.getView<State>(this.sqlite, id); }
   saveView<State>(name: string, state: State): SavedViewRow<State> { return views.saveView(this.sqlite, name, state); }
   deleteView(id: number): boolean { return views.deleteView(this.sqlite, id); }
+
+  // The job queue's waiting jobs (main/jobs/queue.ts gives kinds and payloads their meaning)
+
+  addQueuedJob(job: NewQueuedJob, placement?: 'last' | 'first'): QueuedJobRow { return queuedJobs.addQueuedJob(this.sqlite, job, placement); }
+  listQueuedJobs(): QueuedJobRow[] { return queuedJobs.listQueuedJobs(this.sqlite); }
+  removeQueuedJob(id: number): boolean { return queuedJobs.removeQueuedJob(this.sqlite, id); }
 
   // Recovery and settings
 

@@ -13,7 +13,7 @@ test('an empty database is migrated to the latest version, and re-opening applie
   const db = openDatabase(path);
   assert.equal(schemaVersion(db.sqlite), latest);
   const tables = (db.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name);
-  for (const table of ['runs', 'metrics', 'metric_summaries', 'checkpoints', 'checkpoint_aliases', 'evaluations', 'evaluation_puzzles', 'settings']) {
+  for (const table of ['runs', 'metrics', 'metric_summaries', 'checkpoints', 'checkpoint_aliases', 'evaluations', 'evaluation_puzzles', 'settings', 'queued_jobs']) {
     assert.ok(tables.includes(table), `missing table ${table}`);
   }
   assert.equal(db.sqlite.pragma('journal_mode', { simple: true }), 'wal');

@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   await app.whenReady();
   log(`TRM Workbench ${APP_VERSION} starting; workspace ${workspaceDir()}`);
   hardenSession();
-  const backend = startBackend({ mode: 'electron', version: APP_VERSION, launch: utilityJobProcess });
+  const backend = startBackend({ mode: 'electron', version: APP_VERSION, launch: utilityJobProcess, warn: log });
   registerIpc(backend);
   const window = createWindow(backend);
   backend.subscribe((event) => { if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event); });

@@ -2,10 +2,12 @@
 // `concurrency` at a time (default 1: the CPU is the bottleneck), each in its own process so a crash or OOM
 // ends only that job. The queue supervises: stop = ask the job to checkpoint and exit, kill = SIGKILL, and a
 // training job that dies without finishing leaves its run 'interrupted' so it can be resumed.
+// Waiting jobs are stored in the database (queued_jobs) from enqueue until they start or are cancelled, so a quit
+// or a crash loses none: the next start calls restore() and they wait again in their order.
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../common/paths.ts';
 import type { JobInfo, JobState, WorkbenchEvent } from '../../preload/contract.ts';
-import type { RunPatch, RunRow } from '../../db/index.ts';
+import type { NewQueuedJob, QueuedJobRow, RunPatch, RunRow } from '../../db/index.ts';
 import { forkJobProcess, type JobProcess, type JobProcessLauncher } from './launcher.ts';
 import type { FromJobMessage, JobSpec } from './protocol.ts';
 
@@ -16,6 +18,9 @@ export const DEFAULT_TRAINER_MODULE = join(PACKAGE_ROOT, 'main', 'train', 'run.t
 export interface JobQueueDb {
   getRun(id: number): RunRow | undefined;
   updateRun(id: number, patch: RunPatch): RunRow;
+  addQueuedJob(job: NewQueuedJob, placement?: 'last' | 'first'): QueuedJobRow;
+  listQueuedJobs(): QueuedJobRow[];
+  removeQueuedJob(id: number): boolean;
 }
 
 export interface JobQueueOptions {
@@ -30,11 +35,27 @@ export interface JobQueueOptions {
   env?: NodeJS.ProcessEnv;
   /** Job status changes and the jobs' (already throttled) train events. */
   onEvent?: (event: WorkbenchEvent) => void;
+  /** Warnings, such as a stored job that cannot be restored (default console.warn). */
+  warn?: (message: string) => void;
+}
+
+export interface RestoreOptions {
+  /** Runs to train on ahead of the stored jobs, in this order: runs a crash left 'interrupted', when the user
+   *  chose to resume them automatically. Runs that are not 'interrupted' (any more) are left alone. */
+  resumeRunIds?: readonly number[];
+}
+
+export interface ShutdownOptions {
+  /** Store the jobs this shutdown stops ahead of the waiting ones, so the next start resumes them first
+   *  (the user's automatic-resume choice). Otherwise a stopped training run stays 'stopped'. */
+  requeueRunning?: boolean;
 }
 
 interface Job {
   info: JobInfo;
   spec: JobSpec;
+  /** Its queued_jobs row while it waits; null once started or cancelled. */
+  storedId: number | null;
   process: JobProcess | null;
   /** What the job process reported before exiting, if anything. */
   outcome: FromJobMessage | null;
@@ -49,6 +70,38 @@ const ACTIVE_STATES: ReadonlySet<JobState> = new Set(['queued', 'running', 'stop
 const FINAL_RUN_STATUSES: ReadonlySet<string> = new Set(['finished', 'stopped', 'failed']);
 /** Ended jobs kept for jobs.list. */
 const ENDED_JOBS_KEPT = 50;
+/** How a shutdown leaves the jobs it stopped: these are worth running again at the next start. */
+const REQUEUED_AFTER_SHUTDOWN: ReadonlySet<JobState> = new Set(['stopped', 'killed', 'interrupted']);
+
+/** What a queued_jobs row stores besides kind and run. */
+function specPayload(spec: JobSpec): object {
+  return spec.kind === 'train' ? { minutes: spec.minutes } : { checkpoint: spec.checkpoint }; // undefined fields are not stored
+}
+
+/** The job a stored row describes, or why it cannot be one (the file may have been edited, damaged, or written by
+ *  another version of the app). */
+function specFromRow(row: QueuedJobRow): JobSpec | string {
+  if (!Number.isSafeInteger(row.runId) || row.runId < 1) return `invalid run id ${JSON.stringify(row.runId)}`;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(row.payloadJson);
+  } catch {
+    return `its options are not JSON: ${JSON.stringify(String(row.payloadJson).slice(0, 80))}`;
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return `its options are not an object: ${row.payloadJson}`;
+  const { minutes, checkpoint } = payload as { minutes?: unknown; checkpoint?: unknown };
+  if (row.kind === 'train') {
+    if (minutes === undefined) return { kind: 'train', runId: row.runId };
+    if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0) return `invalid minutes ${JSON.stringify(minutes)}`;
+    return { kind: 'train', runId: row.runId, minutes };
+  }
+  if (row.kind === 'evaluate') {
+    if (checkpoint === undefined) return { kind: 'evaluate', runId: row.runId };
+    if (typeof checkpoint !== 'string') return `invalid checkpoint ${JSON.stringify(checkpoint)}`;
+    return { kind: 'evaluate', runId: row.runId, checkpoint };
+  }
+  return `unknown job kind ${JSON.stringify(row.kind)}`;
+}
 
 export class JobQueue {
   private readonly jobs: Job[] = [];
@@ -59,6 +112,10 @@ export class JobQueue {
   private readonly trainerModule: string;
   private readonly env: NodeJS.ProcessEnv;
   private readonly emit: (event: WorkbenchEvent) => void;
+  private readonly warn: (message: string) => void;
+  private restored = false;
+  /** Set by shutdown: nothing starts any more and nothing new is accepted. */
+  private closing = false;
 
   constructor(options: JobQueueOptions) {
     this.db = options.db;
@@ -67,29 +124,63 @@ export class JobQueue {
     this.trainerModule = options.trainerModule ?? DEFAULT_TRAINER_MODULE;
     this.env = options.env ?? process.env;
     this.emit = options.onEvent ?? (() => {});
+    this.warn = options.warn ?? ((message) => console.warn(message));
   }
 
-  /** Queues a job; throws if the run already has an active job. */
+  /** Queues a job (stored, so it survives a quit or crash until it starts); throws if the run already has an
+   *  active job or the queue is shutting down. */
   enqueue(spec: JobSpec): JobInfo {
+    if (this.closing) throw new Error('the job queue is shutting down');
     const existing = this.activeJob(spec.runId);
     if (existing) throw new Error(`run ${spec.runId} already has a ${existing.kind} job (${existing.state})`);
-    let markEnded!: () => void;
-    const ended = new Promise<void>((resolve) => { markEnded = resolve; });
-    const job: Job = {
-      info: { jobId: this.nextJobId++, runId: spec.runId, kind: spec.kind, state: 'queued', queuedAtMs: Date.now(), startedAtMs: null, endedAtMs: null, error: null },
-      spec, process: null, outcome: null, stopRequested: false, killRequested: false, ended, markEnded,
-    };
-    this.jobs.push(job);
-    this.announce(job);
+    const queuedAtMs = Date.now();
+    const stored = this.db.addQueuedJob({ kind: spec.kind, runId: spec.runId, payload: specPayload(spec), queuedAt: queuedAtMs });
+    const job = this.add(spec, stored.id, queuedAtMs);
     this.startWaitingJobs();
     return { ...job.info };
   }
 
-  /** Asks the run's job to checkpoint and exit; a queued job is dropped. Null when the run has no active job. */
+  /** Call once at start-up, before enqueueing anything: queues training for `resumeRunIds`, then the jobs that were
+   *  waiting when the app last quit or crashed, in their order, and starts as many as may run. A stored job that
+   *  cannot run (unreadable, unknown kind, its run finished or running elsewhere) is dropped with a warning. */
+  restore(options: RestoreOptions = {}): JobInfo[] {
+    if (this.restored) throw new Error('the job queue was already restored');
+    this.restored = true;
+    // Stored first (in reverse, each ahead of the rest), so another crash before they start keeps them first.
+    for (const runId of [...(options.resumeRunIds ?? [])].reverse()) {
+      if (this.db.getRun(runId)?.status !== 'interrupted') continue;
+      this.db.addQueuedJob({ kind: 'train', runId, payload: {}, queuedAt: Date.now() }, 'first');
+      this.patchRun(runId, { status: 'queued', error: null }); // as a manual resume does
+    }
+    const restored: JobInfo[] = [];
+    const dropped = new Map<number, string>(); // run id → why its stored training job was dropped
+    for (const row of this.db.listQueuedJobs()) {
+      const spec = this.restorableSpec(row);
+      if (typeof spec !== 'string') {
+        restored.push({ ...this.add(spec, row.id, row.queuedAt).info });
+        continue;
+      }
+      this.warn(`job queue: skipped stored job ${row.id} (${String(row.kind)} of run ${String(row.runId)}): ${spec}`);
+      this.removeStoredRow(row.id);
+      if (row.kind === 'train') dropped.set(row.runId, spec);
+    }
+    // A run left 'queued' for a training job that will not come back gets a Resume button instead.
+    for (const [runId, problem] of dropped) {
+      if (this.db.getRun(runId)?.status === 'queued' && !this.findActive(runId)) {
+        this.patchRun(runId, { status: 'stopped', error: `its queued job could not be restored: ${problem}` });
+      }
+    }
+    this.startWaitingJobs();
+    return restored;
+  }
+
+  /** Asks the run's job to checkpoint and exit; a queued job is dropped (and its stored row removed). Null when the
+   *  run has no active job. */
   stop(runId: number): JobInfo | null {
     const job = this.findActive(runId);
     if (!job) return null;
     if (job.info.state === 'queued') {
+      this.unstore(job);
       if (job.spec.kind === 'train') this.patchRun(job.info.runId, { status: 'stopped' });
       this.finish(job, 'stopped', null);
     } else if (job.info.state === 'running') {
@@ -128,14 +219,67 @@ export class JobQueue {
     return { ...job.info };
   }
 
-  /** Drops queued jobs, asks running ones to stop, and kills those still alive after `graceMs`. */
-  async shutdown(graceMs = 10_000): Promise<void> {
-    for (const job of this.jobs.filter((candidate) => candidate.info.state === 'queued')) this.stop(job.info.runId);
+  /** Ends the session: waiting jobs stay stored for the next start, running ones are asked to stop (checkpoint) and
+   *  killed if still alive after `graceMs`. Nothing starts afterwards. */
+  async shutdown(graceMs = 10_000, options: ShutdownOptions = {}): Promise<void> {
+    this.closing = true;
+    for (const job of this.jobs.filter((candidate) => candidate.info.state === 'queued')) {
+      this.finish(job, 'stopped', 'the app quit; the job stays queued for the next start');
+    }
     const running = this.jobs.filter((job) => ACTIVE_STATES.has(job.info.state));
+    // Jobs the user had already asked to stop or kill are not the shutdown's to bring back.
+    const stoppedByShutdown = running.filter((job) => !job.stopRequested && !job.killRequested);
     for (const job of running) this.stop(job.info.runId);
     const timer = setTimeout(() => { for (const job of running) this.kill(job.info.runId); }, graceMs);
     await Promise.all(running.map((job) => job.ended));
     clearTimeout(timer);
+    if (options.requeueRunning) {
+      // In reverse, each ahead of the rest: they start again in the order they ran, before the waiting jobs.
+      for (const job of [...stoppedByShutdown].reverse()) {
+        if (!REQUEUED_AFTER_SHUTDOWN.has(job.info.state)) continue; // finished or failed meanwhile
+        this.db.addQueuedJob({ kind: job.spec.kind, runId: job.spec.runId, payload: specPayload(job.spec), queuedAt: job.info.queuedAtMs }, 'first');
+        if (job.spec.kind === 'train') this.patchRun(job.spec.runId, { status: 'queued', error: null });
+      }
+    }
+  }
+
+  private add(spec: JobSpec, storedId: number, queuedAtMs: number): Job {
+    let markEnded!: () => void;
+    const ended = new Promise<void>((resolve) => { markEnded = resolve; });
+    const job: Job = {
+      info: { jobId: this.nextJobId++, runId: spec.runId, kind: spec.kind, state: 'queued', queuedAtMs, startedAtMs: null, endedAtMs: null, error: null },
+      spec, storedId, process: null, outcome: null, stopRequested: false, killRequested: false, ended, markEnded,
+    };
+    this.jobs.push(job);
+    this.announce(job);
+    return job;
+  }
+
+  /** The job a stored row describes, or why it should not be restored. */
+  private restorableSpec(row: QueuedJobRow): JobSpec | string {
+    const spec = specFromRow(row);
+    if (typeof spec === 'string') return spec;
+    const run = this.db.getRun(spec.runId);
+    if (!run) return 'its run no longer exists';
+    if (this.findActive(spec.runId)) return 'its run already has a job queued ahead of it';
+    if (spec.kind === 'train' && (run.status === 'finished' || run.status === 'running')) return `its run is ${run.status}`;
+    return spec;
+  }
+
+  private removeStoredRow(id: number): void {
+    try {
+      this.db.removeQueuedJob(id);
+    } catch (error) {
+      this.warn(`job queue: could not remove stored job ${id}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Removes the job's stored row; false when it was already gone (taken by another workbench on this workspace). */
+  private unstore(job: Job): boolean {
+    if (job.storedId === null) return true;
+    const removed = this.db.removeQueuedJob(job.storedId);
+    job.storedId = null;
+    return removed;
   }
 
   private findActive(runId: number): Job | undefined {
@@ -143,16 +287,28 @@ export class JobQueue {
   }
 
   private startWaitingJobs(): void {
-    let running = this.jobs.filter((job) => job.info.state === 'running' || job.info.state === 'stopping').length;
-    for (const job of this.jobs) {
-      if (running >= this.concurrency) return;
-      if (job.info.state !== 'queued') continue;
-      this.start(job);
-      running++;
+    // The count is taken afresh for each start: starting can end a job at once (and re-enter here).
+    while (!this.closing) {
+      const running = this.jobs.filter((job) => job.info.state === 'running' || job.info.state === 'stopping').length;
+      const next = this.jobs.find((job) => job.info.state === 'queued');
+      if (running >= this.concurrency || !next) return;
+      this.start(next);
     }
   }
 
   private start(job: Job): void {
+    // Removing the stored row is the claim: a second workbench that restored the same rows finds it gone.
+    let claimed: boolean;
+    try {
+      claimed = this.unstore(job);
+    } catch (error) {
+      this.finish(job, 'failed', `could not take the job off the stored queue: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    if (!claimed) {
+      this.finish(job, 'stopped', 'another workbench process on this workspace started or cancelled it');
+      return;
+    }
     job.info.startedAtMs = Date.now();
     this.setState(job, 'running');
     let child: JobProcess;

@@ -21,6 +21,8 @@ export function RunsTablePage({ route, live }: { route: Route; live: LiveRuns })
   const sort = parseSort(route.query.get('sort'));
   const selected = new Set(parseIdList(route.query.get('selected')));
   const [savedColumns, saveColumns] = useSetting<Record<string, boolean>>('runs.columns');
+  // Read by the backend at start-up and quit (AUTO_RESUME_SETTING in main/api/index.ts).
+  const [autoResume, saveAutoResume] = useSetting<boolean>('jobs.autoResume');
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [actionError, setActionError] = useState<string | null>(null);
 
@@ -67,7 +69,12 @@ export function RunsTablePage({ route, live }: { route: Route; live: LiveRuns })
     <div className="page runs-page">
       <header className="page-header">
         <h1>Runs <span className="count">{runs ? `${rows.length} of ${allRuns.length}` : ''}</span></h1>
-        <a className="button primary" href="#/runs/new">New run</a>
+        <div className="button-row">
+          <label className="checkbox small" title="When the app starts, training that a crash interrupted or a quit stopped continues from its last checkpoint, before the queued jobs">
+            <input type="checkbox" checked={autoResume === true} onChange={(e) => saveAutoResume(e.target.checked)} /> Resume interrupted runs on start
+          </label>
+          <a className="button primary" href="#/runs/new">New run</a>
+        </div>
       </header>
 
       <div className="toolbar" role="search">

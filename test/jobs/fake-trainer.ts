@@ -1,13 +1,15 @@
 // A stand-in for main/train/run.ts in job-queue tests: acts out what the run's notes say, writing statuses to
 // the real database (TRM_HOME) the way the trainer does. Notes: 'finish' (a burst of progress events, then
 // finished), 'hang' (runs until aborted, then stopped), 'crash' (exits abruptly), 'throw' (the trainer throws).
+// Each call records the options it was given in the setting `fake-trainer.<runId>` (what a test can check).
 import { openDatabase } from '../../db/index.ts';
 import type { TrainEvent } from '../../main/train/events.ts';
 
 interface TrainOptions { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; minutes?: number }
 
-export async function trainRun(runId: number, { signal, onEvent }: TrainOptions): Promise<void> {
+export async function trainRun(runId: number, { signal, onEvent, minutes }: TrainOptions): Promise<void> {
   const db = openDatabase();
+  db.setSetting(`fake-trainer.${runId}`, { kind: 'train', minutes: minutes ?? null });
   const behaviour = db.getRun(runId)?.notes ?? 'finish';
   db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: Date.now() });
   onEvent?.({ type: 'started', runId, backend: 'fake', backendVersion: '0', parameterCount: 1, totalSteps: 100, resumedFromStep: 0 });
@@ -29,6 +31,9 @@ export async function trainRun(runId: number, { signal, onEvent }: TrainOptions)
   onEvent?.({ type: 'done', runId, status: 'finished', step: 100, summary: { lmLoss: 0.01 } });
 }
 
-export async function evaluateRun(runId: number, { onEvent }: { onEvent?: (event: TrainEvent) => void }): Promise<void> {
+export async function evaluateRun(runId: number, { checkpoint, onEvent }: { checkpoint?: string; onEvent?: (event: TrainEvent) => void }): Promise<void> {
+  const db = openDatabase();
+  db.setSetting(`fake-trainer.${runId}`, { kind: 'evaluate', checkpoint: checkpoint ?? null });
+  db.close();
   onEvent?.({ type: 'eval', runId, step: 100, metrics: { exactAccuracy: 0.5 } });
 }

@@ -10,14 +10,27 @@ import type { WorkbenchEvent } from '../../preload/contract.ts';
 
 const FAKE_TRAINER = fileURLToPath(new URL('./fake-trainer.ts', import.meta.url));
 
+/** The app's side of one session on a workspace: its database connection and a queue running the fake trainer. */
+function openSession(home: string, concurrency = 1) {
+  const db = openDatabase(join(home, 'trm.sqlite'));
+  const events: WorkbenchEvent[] = [];
+  const warnings: string[] = [];
+  const queue = new JobQueue({
+    db, concurrency, trainerModule: FAKE_TRAINER, env: { ...process.env, TRM_HOME: home },
+    onEvent: (event) => events.push(event), warn: (message) => warnings.push(message),
+  });
+  /** Job ids in the order they started running. */
+  const started = () => events.flatMap((event) => (event.type === 'job' && event.job.state === 'running' ? [event.job.jobId] : []));
+  const close = async (options?: Parameters<JobQueue['shutdown']>[1]) => { await queue.shutdown(2000, options); db.close(); };
+  return { db, queue, events, warnings, started, close };
+}
+
 /** A workspace with a database and a queue whose jobs run the fake trainer. */
 function setUp(concurrency = 1) {
   const home = mkdtempSync(join(tmpdir(), 'trm-jobs-'));
-  const db = openDatabase(join(home, 'trm.sqlite'));
-  const events: WorkbenchEvent[] = [];
-  const queue = new JobQueue({ db, concurrency, trainerModule: FAKE_TRAINER, env: { ...process.env, TRM_HOME: home }, onEvent: (event) => events.push(event) });
-  const cleanUp = async () => { await queue.shutdown(2000); db.close(); rmSync(home, { recursive: true, force: true }); };
-  return { db, queue, events, cleanUp };
+  const session = openSession(home, concurrency);
+  const cleanUp = async () => { await session.close(); rmSync(home, { recursive: true, force: true }); };
+  return { ...session, home, cleanUp };
 }
 
 function addRun(db: TrmDb, behaviour: string): number {
@@ -112,4 +125,151 @@ test('stopping a queued job drops it and marks its run stopped', async () => {
     assert.equal(db.getRun(waiting)?.status, 'stopped');
     assert.equal(queue.activeJob(waiting), undefined);
   } finally { await cleanUp(); }
+});
+
+// Persistence: waiting jobs are stored in queued_jobs and a new session on the same database file restores them.
+
+test('queued jobs survive a restart: a new queue on the same database runs them in their order with their options', async () => {
+  const { db, home, queue, close } = setUp(1);
+  let next: ReturnType<typeof openSession> | undefined;
+  try {
+    const blocking = addRun(db, 'hang');
+    const [timed, evaluated, plain] = [addRun(db, 'finish'), addRun(db, 'finish'), addRun(db, 'finish')];
+    queue.enqueue({ kind: 'train', runId: blocking });
+    await waitFor(() => db.getRun(blocking)?.status === 'running');
+    queue.enqueue({ kind: 'train', runId: timed, minutes: 2.5 });
+    queue.enqueue({ kind: 'evaluate', runId: evaluated, checkpoint: 'best' });
+    queue.enqueue({ kind: 'train', runId: plain });
+    // The running job's row went when it started; the waiting ones are stored in order.
+    assert.deepEqual(db.listQueuedJobs().map((row) => [row.kind, row.runId, JSON.parse(row.payloadJson)]),
+      [['train', timed, { minutes: 2.5 }], ['evaluate', evaluated, { checkpoint: 'best' }], ['train', plain, {}]]);
+    await close(); // the app quits: the running job stops, the waiting ones stay stored
+    assert.equal(db.sqlite.open, false);
+
+    next = openSession(home, 1);
+    assert.deepEqual(next.db.listQueuedJobs().map((row) => row.runId), [timed, evaluated, plain]);
+    assert.deepEqual([blocking, timed, plain].map((runId) => next!.db.getRun(runId)?.status), ['stopped', 'queued', 'queued']);
+    const restored = next.queue.restore();
+    assert.deepEqual(restored.map((job) => [job.kind, job.runId]), [['train', timed], ['evaluate', evaluated], ['train', plain]]);
+    const ended = await Promise.all(restored.map((job) => next!.queue.whenEnded(job.jobId)));
+    assert.deepEqual(ended.map((job) => job.state), ['finished', 'finished', 'finished']);
+    assert.deepEqual(next.started(), restored.map((job) => job.jobId));
+    assert.deepEqual(next.db.getSetting(`fake-trainer.${timed}`), { kind: 'train', minutes: 2.5 });
+    assert.deepEqual(next.db.getSetting(`fake-trainer.${evaluated}`), { kind: 'evaluate', checkpoint: 'best' });
+    assert.deepEqual(next.db.getSetting(`fake-trainer.${plain}`), { kind: 'train', minutes: null });
+    assert.equal(next.queue.activeJob(blocking), undefined); // stopped by the quit, not brought back unasked
+    assert.deepEqual(next.db.listQueuedJobs(), []);
+    assert.deepEqual(next.warnings, []);
+  } finally {
+    await next?.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a cancelled queued job is gone for good: its row is removed and a restart does not bring it back', async () => {
+  const { db, home, queue, close } = setUp(1);
+  let next: ReturnType<typeof openSession> | undefined;
+  try {
+    const blocking = addRun(db, 'hang');
+    const [stopped, killed, kept] = [addRun(db, 'finish'), addRun(db, 'finish'), addRun(db, 'finish')];
+    queue.enqueue({ kind: 'train', runId: blocking });
+    for (const runId of [stopped, killed, kept]) queue.enqueue({ kind: 'train', runId });
+    assert.equal(db.listQueuedJobs().length, 3);
+    assert.equal(queue.stop(stopped)?.state, 'stopped');
+    assert.equal(queue.kill(killed)?.state, 'stopped');
+    assert.deepEqual(db.listQueuedJobs().map((row) => row.runId), [kept]);
+    await close();
+
+    next = openSession(home, 1);
+    const restored = next.queue.restore();
+    assert.deepEqual(restored.map((job) => job.runId), [kept]);
+    assert.deepEqual([stopped, killed].map((runId) => next!.db.getRun(runId)?.status), ['stopped', 'stopped']);
+    assert.equal((await next.queue.whenEnded(restored[0]!.jobId)).state, 'finished');
+    assert.equal(next.db.getSetting(`fake-trainer.${stopped}`), undefined); // never ran
+  } finally {
+    await next?.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('stored jobs that cannot run are skipped with a warning and removed; the others still run', async () => {
+  const { db, queue, warnings, cleanUp } = setUp(1);
+  try {
+    const [badJson, unknownKind, badMinutes, finishedRun, good, notAnObject] = ['finish', 'finish', 'finish', 'finish', 'finish', 'finish'].map((notes) => addRun(db, notes));
+    db.updateRun(finishedRun, { status: 'finished' });
+    const insert = db.sqlite.prepare('INSERT INTO queued_jobs (position, kind, run_id, payload_json, queued_at) VALUES (?, ?, ?, ?, ?)');
+    insert.run(1, 'train', badJson, '{"minutes": 2', 1000);
+    insert.run(2, 'sing', unknownKind, '{}', 1001);
+    insert.run(3, 'train', badMinutes, '{"minutes": -3}', 1002);
+    insert.run(4, 'train', finishedRun, '{}', 1003);
+    insert.run(5, 'evaluate', good, '{"checkpoint": "latest"}', 1004);
+    insert.run(6, 'evaluate', notAnObject, '[1, 2]', 1005);
+    insert.run(7, 'train', good, '{}', 1006); // the run already has a job ahead of this one
+
+    const restored = queue.restore();
+    assert.deepEqual(restored.map((job) => [job.kind, job.runId, job.queuedAtMs]), [['evaluate', good, 1004]]);
+    assert.equal(warnings.length, 6, warnings.join('\n'));
+    for (const [index, pattern] of [/not JSON/, /unknown job kind "sing"/, /invalid minutes -3/, /its run is finished/, /not an object/, /already has a job/].entries()) {
+      assert.match(warnings[index]!, pattern);
+    }
+    assert.equal((await queue.whenEnded(restored[0]!.jobId)).state, 'finished');
+    assert.deepEqual(db.listQueuedJobs(), []);
+    // A training run whose job could not be restored is no longer shown as queued: it can be resumed.
+    assert.equal(db.getRun(badJson)?.status, 'stopped');
+    assert.match(db.getRun(badJson)?.error ?? '', /could not be restored: its options are not JSON/);
+    assert.equal(db.getRun(finishedRun)?.status, 'finished');
+    assert.throws(() => queue.restore(), /already restored/);
+  } finally { await cleanUp(); }
+});
+
+test('automatic resume: jobs a quit stopped and runs a crash interrupted start again first, in their order', async () => {
+  const { db, home, queue, close } = setUp(2);
+  let next: ReturnType<typeof openSession> | undefined;
+  try {
+    const [first, second, waiting, crashed] = [addRun(db, 'hang'), addRun(db, 'hang'), addRun(db, 'finish'), addRun(db, 'finish')];
+    queue.enqueue({ kind: 'train', runId: first, minutes: 7 });
+    queue.enqueue({ kind: 'train', runId: second });
+    await waitFor(() => db.getRun(first)?.status === 'running' && db.getRun(second)?.status === 'running');
+    queue.enqueue({ kind: 'train', runId: waiting });
+    db.updateRun(crashed, { status: 'interrupted', error: 'The training process ended without reporting (crash or kill)' });
+    queue.stop(second); // the user stopped this one just before quitting: it stays stopped
+    await close({ requeueRunning: true });
+
+    next = openSession(home, 1);
+    assert.deepEqual([first, second, waiting].map((runId) => next!.db.getRun(runId)?.status), ['queued', 'stopped', 'queued']);
+    const restored = next.queue.restore({ resumeRunIds: [crashed, second] }); // `second` is not interrupted: ignored
+    assert.deepEqual(restored.map((job) => job.runId), [crashed, first, waiting]);
+    await waitFor(() => next!.db.getRun(first)?.status === 'running');
+    assert.equal(next.db.getRun(crashed)?.status, 'finished');
+    assert.equal(next.db.getRun(crashed)?.error, null);
+    assert.deepEqual(next.db.getSetting(`fake-trainer.${first}`), { kind: 'train', minutes: 7 });
+    assert.equal(next.queue.activeJob(waiting)?.state, 'queued');
+    assert.equal(next.queue.activeJob(second), undefined);
+  } finally {
+    await next?.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('two workbenches on one workspace restoring the same stored job: only one runs it', async () => {
+  const { db, home, queue, cleanUp } = setUp(1);
+  const other = openSession(home, 1);
+  try {
+    const [blocking, shared] = [addRun(db, 'hang'), addRun(db, 'finish')];
+    db.addQueuedJob({ kind: 'train', runId: blocking, payload: {}, queuedAt: 1 });
+    db.addQueuedJob({ kind: 'train', runId: shared, payload: {}, queuedAt: 2 });
+    const here = queue.restore(); // starts `blocking`; `shared` waits behind it, still stored
+    assert.deepEqual(here.map((job) => job.runId), [blocking, shared]);
+    const there = other.queue.restore(); // sees `shared` only, and starts it
+    assert.deepEqual(there.map((job) => job.runId), [shared]);
+    assert.equal((await other.queue.whenEnded(there[0]!.jobId)).state, 'finished');
+    queue.stop(blocking); // now this queue tries to start `shared`, which the other one took
+    const lost = await queue.whenEnded(here[1]!.jobId);
+    assert.equal(lost.state, 'stopped');
+    assert.match(lost.error ?? '', /another workbench/);
+    assert.equal(db.getRun(shared)?.status, 'finished');
+  } finally {
+    await other.close();
+    await cleanUp();
+  }
 });

@@ -110,6 +110,8 @@ export function CompareChart(props: CompareChartProps) {
   }, [metricKey, runs, seriesByRun, version, xAxis, smoothing, logScale, baselineRunId, groups, zoom]);
 
   const formatX = xTickFormatter(xAxis);
+  // What the x-axis spans (the zoom, else the curves' extent), as data-x-domain: tests check that live updates keep it.
+  const xDomain = useMemo(() => zoom ?? xExtent(curves), [zoom, curves]);
   const yDomain = useMemo(() => constantDomain(curves, logScale), [curves, logScale]);
   const empty = curves.every((c) => c.full.length === 0);
 
@@ -127,7 +129,7 @@ export function CompareChart(props: CompareChartProps) {
   }
 
   return (
-    <figure className="chart-panel compare-chart" data-chart={metricKey} ref={figure}>
+    <figure className="chart-panel compare-chart" data-chart={metricKey} data-x-domain={xDomain?.join(',')} ref={figure}>
       <figcaption>
         <span className="chart-title">{metricKey}</span>
         <span className="chart-actions">
@@ -182,6 +184,14 @@ function HoverTooltip({ x, left, curves, formatX, xAxis }: { x: number; left: nu
       ))}
     </div>
   );
+}
+
+/** The smallest and largest x of every curve (what recharts' 'dataMin' / 'dataMax' would find); null when empty. */
+function xExtent(curves: readonly Curve[]): StepRange | null {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const curve of curves) for (const { step } of curve.full) { min = Math.min(min, step); max = Math.max(max, step); }
+  return min <= max ? [min, max] : null;
 }
 
 /** A padded y-range when every drawn value is the same (recharts' automatic domain would collapse to one tick);

@@ -2,7 +2,8 @@
 // real server's UI through Debian's Chromium — selection from the runs table, one curve per run per chart, the
 // hover tooltip, the config diff, the per-puzzle filter, saved views and the exports; the epoch x-axis with two
 // runs on a fixed training set (an official-layout folder) beside a generated one; and a run that trains while it
-// is compared (a real job), whose curves grow in place. Screenshots go to test-artifacts/compare-*.png.
+// is compared (a real job), whose curves grow in place while the zoom, the baseline, a run taken out, a hidden chart
+// and the smoothing stay as the user set them. Screenshots go to test-artifacts/compare-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -231,7 +232,21 @@ async function curvePoints(key: string, runId: number): Promise<number> {
   return d ? (d.match(/[ML]/g) ?? []).length : 0;
 }
 
-test('a run training while it is compared grows in place, by step and by epoch, without a reload', { skip, timeout: 300_000 }, async () => {
+/** The largest x (px) among a run's main curve's points (its path's M/L commands); 0 while it is not drawn. */
+async function curveRightX(key: string, runId: number): Promise<number> {
+  const d = await page.locator(`[data-chart="${key}"] .recharts-line.series-main.run-${runId} path.recharts-line-curve`).getAttribute('d', { timeout: 1000 }).catch(() => null);
+  return Math.max(0, ...[...(d ?? '').matchAll(/[ML]([-\d.e]+),/g)].map((m) => Number(m[1])));
+}
+
+/** The x range a chart spans (its data-x-domain: the zoom, else the curves' extent). */
+async function xDomain(key: string): Promise<[number, number]> {
+  const text = await page.locator(`[data-chart="${key}"]`).getAttribute('data-x-domain');
+  const [from, to] = (text ?? '').split(',').map(Number);
+  assert.ok(Number.isFinite(from) && Number.isFinite(to), `${key} has an x-domain (${text})`);
+  return [from, to];
+}
+
+test('a run training while it is compared grows in place, by step and by epoch, without a reload or losing zoom and selection', { skip, timeout: 300_000 }, async () => {
   const { 'data.testExamples': _generatedOnly, ...tinyModel } = TINY;
   // A run on the folder stopped at step 3 (the real trainer), then resumed as a real job process while the page
   // shows it: the job's throttled events reach the page over the WebSocket, and the page fetches the new points.
@@ -240,25 +255,71 @@ test('a run training while it is compared grows in place, by step and by epoch, 
   const abort = new AbortController();
   await train(runId, { signal: abort.signal, onEvent: (event) => { if (event.type === 'metric' && event.step === 3) abort.abort(); } });
   try {
-    await ui.open(`#/compare?runs=${runIds[0]}%2C${runId}`);
+    await ui.open(`#/compare?runs=${runIds[0]}%2C${runIds[1]}%2C${runId}`);
     await waitUntil('the stopped run draws its 3 steps', async () => (await curvePoints('train/lm_loss', runId)) === 3);
+
+    // The user's view before the run resumes: one run taken out of the comparison, the live run pinned as the
+    // baseline, a chart hidden, smoothing away from its default, and the charts zoomed into part of the steps.
+    await page.getByLabel(`Remove ${VARIANTS[1].name} from the comparison`).click();
+    await page.waitForURL(new RegExp(`runs=${runIds[0]}%2C${runId}$`));
+    await page.locator(`.compare-run[data-run-id="${runId}"]`).getByRole('button', { name: 'Pin as baseline' }).click();
+    await page.getByLabel('Hide chart train/lr').click();
+    await page.getByLabel('Smoothing').fill('0.85');
+    await waitUntil('two loss curves', async () => (await mainCurves('train/lm_loss').count()) === 2);
+    const fullDomain = await xDomain('train/lm_loss');
+    const layer = (await page.locator('[data-chart="train/lm_loss"] .zoom-layer').boundingBox())!;
+    await page.mouse.move(layer.x + layer.width * 0.1, layer.y + layer.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(layer.x + layer.width * 0.6, layer.y + layer.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Reset zoom' }).waitFor();
+    const zoomed = await xDomain('train/lm_loss');
+    assert.ok(zoomed[0] > fullDomain[0] && zoomed[1] < fullDomain[1] && zoomed[1] < 16, `zoomed into steps ${zoomed} of ${fullDomain}`);
+    assert.deepEqual(await xDomain('eval/exact_accuracy'), zoomed, 'the zoom is shared by every chart');
     await page.evaluate(() => { (globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true; });
 
     await api.runs.resume({ runId });
     // A job process loads the engine first: slow on a busy machine.
     await waitUntil('the run is shown running', async () => /running/i.test(await page.locator(`.compare-run[data-run-id="${runId}"]`).innerText()), 150_000);
-    await waitUntil('the live curve grows', async () => (await curvePoints('train/lm_loss', runId)) > 6, 60_000);
-    const grown = await curvePoints('train/lm_loss', runId);
-    await waitUntil('the live curve keeps growing', async () => (await curvePoints('train/lm_loss', runId)) > grown + 2, 60_000);
+    await waitUntil('the live curve grows inside the zoomed steps', async () => (await curvePoints('train/lm_loss', runId)) > 6, 60_000);
+    // The first point past the zoom is drawn too (clipped), so the curve's path reaches beyond the plot's right edge.
+    const plotRight = await page.locator('[data-chart="train/lm_loss"] .zoom-layer').evaluate((rect) => Number(rect.getAttribute('x')) + Number(rect.getAttribute('width')));
+    await waitUntil('points past the zoomed steps arrive', async () => {
+      assert.deepEqual(await xDomain('train/lm_loss'), zoomed, 'the zoom is kept while the run trains');
+      return (await curveRightX('train/lm_loss', runId)) > plotRight + 1;
+    }, 60_000);
+
+    // None of it was lost to the live updates.
+    assert.deepEqual(await xDomain('train/lm_loss'), zoomed, 'the zoom is kept');
+    const ticks = (await page.locator('[data-chart="train/lm_loss"] .recharts-xAxis-tick-labels .recharts-cartesian-axis-tick-value').allTextContents()).map(Number);
+    assert.ok(ticks.length > 0 && ticks.every((tick) => tick >= zoomed[0] && tick <= zoomed[1]), `x ticks ${ticks} within the zoom ${zoomed}`);
+    assert.match(page.url(), new RegExp(`runs=${runIds[0]}%2C${runId}$`), 'the removed run stays out');
+    assert.equal(await page.locator('.compare-run').count(), 2);
+    assert.equal(await page.locator(`.series-main.run-${runIds[1]}`).count(), 0, 'the removed run is not drawn');
+    assert.equal(await page.locator(`.compare-run[data-run-id="${runId}"]`).getByRole('button', { name: 'Baseline ★' }).getAttribute('aria-pressed'), 'true', 'the baseline stays pinned');
+    await waitUntil('the baseline curve stays thick', async () => (await page.locator(`[data-chart="train/lm_loss"] .series-main.run-${runId} path.recharts-line-curve`).getAttribute('stroke-width')) === '3', 5000);
+    assert.equal(await page.locator('[data-chart="train/lr"]').count(), 0, 'the hidden chart stays hidden');
+    assert.equal(await page.getByLabel('Smoothing').inputValue(), '0.85', 'the smoothing is kept');
+    assert.equal(await page.locator('[data-chart="train/lm_loss"] .recharts-line.series-raw').count(), 2, 'raw curves behind the smoothed ones');
+    await shot('live-zoomed');
+
+    // Back to every step: the axis now reaches the live run's latest step, and the curve keeps growing.
+    await page.getByRole('button', { name: 'Reset zoom' }).click();
+    await waitUntil('the axis spans every step again', async () => { const [from, to] = await xDomain('train/lm_loss'); return from === fullDomain[0] && to >= fullDomain[1]; }, 5000);
+    // How far the live curve is drawn: the axis end while the curve reaches the plot's right edge (its point
+    // count would stop at the display cap, which a fast run passes within a minute).
+    const liveReach = async () => (Math.abs((await curveRightX('train/lm_loss', runId)) - plotRight) < 1.5 ? (await xDomain('train/lm_loss'))[1] : -Infinity);
+    let reach = -Infinity;
+    await waitUntil('the live curve ends at the right edge', async () => (reach = await liveReach()) > fullDomain[1], 5000);
+    await waitUntil('the live curve keeps growing', async () => (await liveReach()) > reach + 2, 60_000);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce), true, 'the page was not reloaded');
     // (Polled: recharts redraws the paths on every update, so one read can land between two renders.)
     await waitUntil('the finished run keeps its 20 points', async () => (await curvePoints('train/lm_loss', runIds[0])) === 20, 5000);
 
     // The epoch axis follows the live run too.
     await page.getByLabel('X-axis').selectOption('epoch');
-    await waitUntil('the live run is drawn by epoch', async () => (await curvePoints('train/lm_loss', runId)) > 1);
-    const epochPoints = await curvePoints('train/lm_loss', runId);
-    await waitUntil('the live curve grows on the epoch axis', async () => (await curvePoints('train/lm_loss', runId)) > epochPoints + 2, 60_000);
+    await waitUntil('the live run is drawn by epoch', async () => (reach = await liveReach()) > 0);
+    await waitUntil('the live curve grows on the epoch axis', async () => (await liveReach()) > reach + 2, 60_000);
     assert.equal(await page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce), true, 'still not reloaded');
     await shot('live');
   } finally {

@@ -213,7 +213,7 @@ if (!only || only === 'learn') {
   const learnRuns: LearnOptions[] = [
     { preset: 'sudoku4-mlp', minutes: 5 * minutesScale, evalInterval: 100, evalExamples: 512, metric: 'exact_accuracy' },
     { preset: 'sudoku6-mlp', minutes: 20 * minutesScale, evalInterval: 200, evalExamples: 512, metric: 'exact_accuracy' },
-    { preset: 'arc-mini-att', minutes: 20 * minutesScale, evalInterval: 50, evalExamples: 0, metric: 'pass@2', overrides: { 'data.tasks': arcTasks } },
+    { preset: 'arc-mini-att', minutes: 20 * minutesScale, evalInterval: 250, evalExamples: 0, metric: 'pass@2', overrides: { 'data.tasks': arcTasks } },
   ];
   const selected = flag('presets') ? learnRuns.filter((r) => presetList.includes(r.preset)) : learnRuns;
   output.learning = [];

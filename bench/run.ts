@@ -160,7 +160,7 @@ async function arcTaskEvaluation(preset = 'arc-mini-att', taskId = ARC_MINI_TASK
   let rows = 0;
   for (let i = 0; i < 4; i++) {
     const t0 = performance.now();
-    rows = evaluateEngine(engine, data, { batchSize }).results.length;
+    rows = evaluateEngine(engine, data, { batchSize }).metrics.count;
     if (i > 0) times.push((performance.now() - t0) / 1000);
   }
   engine.dispose();

@@ -352,7 +352,7 @@ export function openOfficialTask(config: Extract<DataConfig, { kind: 'official' 
     testBatches: (batchSize, limit) => evalBatches(test, batchSize, limit, (row) => `test/${row}`),
     render: (tokens) => renderTokens(tokens, grid),
     grid,
-    scoreEvaluation: officialScoring(dir, vocabSize),
+    createScorer: officialScoring(dir, vocabSize),
   };
 }
 

@@ -32,15 +32,27 @@ export interface TaskData {
   render(tokens: ArrayLike<number>): string;
   /** How to draw a sequence as a grid in the app: rows, cols and a function from token to a cell value. */
   grid: { rows: number; cols: number; cellOfToken(token: number): number | null };
-  /** Task-specific scoring on top of exact accuracy (ARC: voting over augmented versions, pass@K). Receives every
-   *  evaluated example with its last-step prediction; returns extra metrics, per-puzzle rows that replace the
-   *  per-example ones (e.g. one per ARC test input instead of one per augmented version), and files to save
-   *  with the evaluation (e.g. a Kaggle submission.json). */
-  scoreEvaluation?(results: EvaluatedExample[]): {
-    metrics: Record<string, number>;
-    perPuzzle?: { puzzleKey: string; correct: boolean; haltStep: number; detail?: object }[];
-    files?: Record<string, unknown>;
-  };
+  /** Task-specific scoring on top of exact accuracy (ARC: voting over augmented versions, pass@K): a fresh scorer
+   *  per evaluation. Without one, every example gets its own per-puzzle row. */
+  createScorer?(): EvaluationScorer;
+}
+
+/** One puzzle's result in an evaluation, as stored in the database. */
+export interface PuzzleScore {
+  puzzleKey: string;
+  correct: boolean;
+  haltStep: number;
+  detail?: object;
+}
+
+/** Task-specific scoring fed batch by batch, so that an evaluation's memory is bounded by what the scoring itself
+ *  needs (ARC: one entry per distinct candidate grid), not by the number of rows: `add` must not keep the rows'
+ *  arrays. `finish` returns extra metrics, per-puzzle rows that replace the per-example ones (e.g. one per ARC
+ *  test input instead of one per augmented version), and files to save with the evaluation (e.g. a Kaggle
+ *  submission.json). */
+export interface EvaluationScorer {
+  add(results: EvaluatedExample[]): void;
+  finish(): { metrics: Record<string, number>; perPuzzle: PuzzleScore[]; files: Record<string, unknown> };
 }
 
 /** One held-out example after evaluation (see main/train/scoring.ts). */
@@ -57,17 +69,17 @@ export type TaskFactory = (config: DataConfig, seed: number) => TaskData;
 
 /** Scoring for a folder in the official layout, offered by the task that recognises it (ARC: test_puzzles.json
  *  present → voting). Returns null when the folder is not its kind. */
-export type OfficialScorer = (dir: string, vocabSize: number) => TaskData['scoreEvaluation'] | null;
+export type OfficialScorer = (dir: string, vocabSize: number) => (() => EvaluationScorer) | null;
 const officialScorers: OfficialScorer[] = [];
 
 export function registerOfficialScorer(scorer: OfficialScorer): void {
   officialScorers.push(scorer);
 }
 
-export function officialScoring(dir: string, vocabSize: number): TaskData['scoreEvaluation'] | undefined {
+export function officialScoring(dir: string, vocabSize: number): (() => EvaluationScorer) | undefined {
   for (const scorer of officialScorers) {
-    const score = scorer(dir, vocabSize);
-    if (score) return score;
+    const createScorer = scorer(dir, vocabSize);
+    if (createScorer) return createScorer;
   }
   return undefined;
 }

@@ -1,31 +1,40 @@
 // Evaluation of a run's model on its held-out split: every example runs all N_sup supervision steps with the
-// EMA weights; scoring is task-agnostic, plus the task's own scoring when it has one (ARC voting).
-import type { TaskData } from '../puzzles/task-data.ts';
+// EMA weights; scoring is task-agnostic, plus the task's own scoring when it has one (ARC voting). Batch by batch:
+// each batch's rows are scored, folded into running metrics and the task's scorer, then dropped, so memory is
+// bounded by what the scoring keeps (a per-puzzle row per example, or per ARC candidate), not by rows × seq_len.
+import type { PuzzleScore, TaskData } from '../puzzles/task-data.ts';
 import type { Engine } from './engine.ts';
-import { scoreBatch, summarize, type ExampleResult } from './scoring.ts';
+import { EvaluationSummary, scoreBatch, type ExampleResult } from './scoring.ts';
 
 export interface Evaluation {
   metrics: Record<string, number>;
-  perPuzzle: { puzzleKey: string; correct: boolean; haltStep: number; detail?: object }[];
-  results: ExampleResult[];
+  perPuzzle: PuzzleScore[];
   /** Task-specific files to save with the evaluation (file name → JSON). */
   files: Record<string, unknown>;
 }
 
-export function evaluateEngine(engine: Engine, data: TaskData, options: { limit?: number; batchSize: number }): Evaluation {
-  const results: ExampleResult[] = [];
+export interface EvaluationOptions {
+  /** The first N held-out examples; 0 or absent: all. */
+  limit?: number;
+  batchSize: number;
+  /** Sees each batch's full per-row results (inputs, last-step predictions) once; keep only the rows you need. */
+  onResults?: (results: ExampleResult[]) => void;
+}
+
+export function evaluateEngine(engine: Engine, data: TaskData, options: EvaluationOptions): Evaluation {
+  const summary = new EvaluationSummary(engine.model.config.haltMaxSteps);
+  const scorer = data.createScorer?.();
+  const perExample: PuzzleScore[] = [];
   for (const batch of data.testBatches(options.batchSize, options.limit || undefined)) {
     const steps = engine.rollout(batch).map((s) => ({ predictions: s.predictions, qHaltLogits: s.qHalt }));
-    results.push(...scoreBatch(batch, steps));
+    const results = scoreBatch(batch, steps);
+    summary.add(results);
+    if (scorer) scorer.add(results);
+    else for (const r of results) perExample.push({ puzzleKey: r.key, correct: r.exactAtStep[r.exactAtStep.length - 1], haltStep: r.haltStep, detail: { exactAtStep: r.exactAtStep.map(Number), tokenAccuracy: r.tokenAccuracy } });
+    options.onResults?.(results);
   }
-  const metrics = summarize(results, engine.model.config.haltMaxSteps);
-  let perPuzzle: Evaluation['perPuzzle'] = results.map((r) => ({ puzzleKey: r.key, correct: r.exactAtStep[r.exactAtStep.length - 1], haltStep: r.haltStep, detail: { exactAtStep: r.exactAtStep.map(Number), tokenAccuracy: r.tokenAccuracy } }));
-  let files: Record<string, unknown> = {};
-  if (data.scoreEvaluation) {
-    const extra = data.scoreEvaluation(results);
-    Object.assign(metrics, extra.metrics);
-    if (extra.perPuzzle) perPuzzle = extra.perPuzzle;
-    files = extra.files ?? {};
-  }
-  return { metrics, perPuzzle, results, files };
+  const metrics = summary.metrics();
+  if (!scorer) return { metrics, perPuzzle: perExample, files: {} };
+  const scored = scorer.finish();
+  return { metrics: { ...metrics, ...scored.metrics }, perPuzzle: scored.perPuzzle, files: scored.files };
 }

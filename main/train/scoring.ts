@@ -22,7 +22,8 @@ export interface ExampleResult {
   haltStep: number;
   /** Whether the last step's q_halt ≥ 0 agreed with exactness (q_halt_accuracy). */
   haltAgrees: boolean;
-  /** [L] input tokens and last-step predictions (kept for task-specific scoring such as ARC voting). */
+  /** [L] input tokens and last-step predictions, for task-specific scoring such as ARC voting while the batch is
+   *  scored (evaluateEngine keeps no row after its batch). */
   inputs: Int32Array;
   finalPrediction: Int32Array;
   finalQHaltLogit: number;
@@ -69,22 +70,54 @@ export function scoreBatch(batch: EvalBatch, steps: StepPredictions[]): ExampleR
 }
 
 /** Metrics of a whole evaluation, named as spec §2.5 plus per-step curves:
- *  `exact_accuracy@s` (if we stopped at step s), `halt_fraction@s` (share halting at s), `exact_accuracy_at_halt`. */
-export function summarize(results: ExampleResult[], haltMaxSteps: number): Record<string, number> {
-  const n = results.length;
-  if (n === 0) return { count: 0 };
-  const mean = (f: (r: ExampleResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / n;
-  const metrics: Record<string, number> = {
-    count: n,
-    exact_accuracy: mean((r) => Number(r.exactAtStep[r.exactAtStep.length - 1])),
-    accuracy: mean((r) => r.tokenAccuracy),
-    q_halt_accuracy: mean((r) => Number(r.haltAgrees)),
-    steps: mean((r) => r.haltStep),
-    exact_accuracy_at_halt: mean((r) => Number(r.exactAtStep[r.haltStep - 1])),
-  };
-  for (let s = 1; s <= haltMaxSteps; s++) {
-    metrics[`exact_accuracy@${s}`] = mean((r) => Number(r.exactAtStep[s - 1] ?? false));
-    metrics[`halt_fraction@${s}`] = mean((r) => Number(r.haltStep === s));
+ *  `exact_accuracy@s` (if we stopped at step s), `halt_fraction@s` (share halting at s), `exact_accuracy_at_halt`.
+ *  Fed batch by batch as running sums (in row order, so the means are the same floats as summing a list), so an
+ *  evaluation of any size holds a few numbers per supervision step, not its rows. */
+export class EvaluationSummary {
+  private count = 0;
+  private exact = 0;
+  private tokenAccuracy = 0;
+  private haltAgrees = 0;
+  private haltSteps = 0;
+  private exactAtHalt = 0;
+  private readonly exactAtStep: number[];
+  private readonly haltAtStep: number[];
+
+  constructor(private readonly haltMaxSteps: number) {
+    this.exactAtStep = new Array(haltMaxSteps).fill(0);
+    this.haltAtStep = new Array(haltMaxSteps).fill(0);
   }
-  return metrics;
+
+  add(results: ExampleResult[]): void {
+    for (const r of results) {
+      this.count++;
+      this.exact += Number(r.exactAtStep[r.exactAtStep.length - 1]);
+      this.tokenAccuracy += r.tokenAccuracy;
+      this.haltAgrees += Number(r.haltAgrees);
+      this.haltSteps += r.haltStep;
+      this.exactAtHalt += Number(r.exactAtStep[r.haltStep - 1]);
+      for (let s = 1; s <= this.haltMaxSteps; s++) {
+        this.exactAtStep[s - 1] += Number(r.exactAtStep[s - 1] ?? false);
+        this.haltAtStep[s - 1] += Number(r.haltStep === s);
+      }
+    }
+  }
+
+  metrics(): Record<string, number> {
+    const n = this.count;
+    if (n === 0) return { count: 0 };
+    const metrics: Record<string, number> = {
+      count: n,
+      exact_accuracy: this.exact / n,
+      accuracy: this.tokenAccuracy / n,
+      q_halt_accuracy: this.haltAgrees / n,
+      steps: this.haltSteps / n,
+      exact_accuracy_at_halt: this.exactAtHalt / n,
+    };
+    for (let s = 1; s <= this.haltMaxSteps; s++) {
+      metrics[`exact_accuracy@${s}`] = this.exactAtStep[s - 1] / n;
+      metrics[`halt_fraction@${s}`] = this.haltAtStep[s - 1] / n;
+    }
+    return metrics;
+  }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scoreBatch, summarize } from '../../main/train/scoring.ts';
+import { EvaluationSummary, scoreBatch } from '../../main/train/scoring.ts';
 import type { EvalBatch } from '../../main/puzzles/task-data.ts';
 
 // Two real rows and one padding row, L = 3; label 0 is ignored.
@@ -30,8 +30,14 @@ test('scoreBatch: exactness per step ignores unsupervised tokens; halting step i
   assert.deepEqual([...b.finalPrediction], [7, 1, 7]);
 });
 
-test('summarize: headline metrics and per-step curves', () => {
-  const m = summarize(scoreBatch(batch, steps), 3);
+test('EvaluationSummary: headline metrics and per-step curves, the same fed one row at a time', () => {
+  const summary = new EvaluationSummary(3);
+  summary.add(scoreBatch(batch, steps));
+  const m = summary.metrics();
+  const rowByRow = new EvaluationSummary(3);
+  for (const row of scoreBatch(batch, steps)) rowByRow.add([row]);
+  assert.deepEqual(rowByRow.metrics(), m);
+  assert.deepEqual(new EvaluationSummary(3).metrics(), { count: 0 });
   assert.equal(m.exact_accuracy, 0.5);
   assert.equal(m['exact_accuracy@1'], 0);
   assert.equal(m['exact_accuracy@2'], 1);

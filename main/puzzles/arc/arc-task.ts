@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { DataConfig } from '../../trm/config.ts';
 import { HierarchySampler, evalBatches, exampleCount, examplesPerEpoch } from '../hierarchy.ts';
-import { registerOfficialScorer, registerTask, type TaskData } from '../task-data.ts';
+import { registerOfficialScorer, registerTask, type EvaluationScorer, type TaskData } from '../task-data.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openOfficialArcVoting } from './build.ts';
@@ -12,7 +12,8 @@ import { composeArc, identifierTableProblem, maxArcIdentifiers, type ArcDataset,
 import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
 import { arcSubsetFolder, CUSTOM_SUBSET, loadTaskSet, parseTaskPaths } from './load.ts';
 import type { ArcTaskError } from './validate.ts';
-import { PASS_AT_K, submissionJson, voteArc, type ArcPrediction, type ArcVoteResult } from './voting.ts';
+import type { ArcTask } from './grid.ts';
+import { ArcVoteTable, PASS_AT_K, submissionJson, voteArc, type ArcPrediction, type ArcVoteResult } from './voting.ts';
 
 export type ArcDataConfig = Extract<DataConfig, { kind: 'arc' }>;
 
@@ -73,13 +74,25 @@ export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {
     loadErrors: errors,
     warnings: dataset.warnings,
     vote: (predictions) => voteArc(predictions, dataset.testTasks),
-    scoreEvaluation: (results) => scoreArcEvaluation(voteArc(results.map((r) => ({ key: r.key, predictedTokens: r.finalPrediction, inputTokens: r.inputs, qHaltLogit: r.finalQHaltLogit })), dataset.testTasks)),
+    createScorer: () => arcScorer(dataset.testTasks),
+  };
+}
+
+/** Evaluation scoring by voting: each evaluated row goes into the vote table as its batch comes (`voteKey` maps a
+ *  row's key to one voting understands), so nothing per row is kept. */
+export function arcScorer(tasks: ArcTask[], voteKey: (key: string) => string = (key) => key): EvaluationScorer {
+  const table = new ArcVoteTable(tasks);
+  return {
+    add(results) {
+      for (const r of results) table.add({ key: voteKey(r.key), predictedTokens: r.finalPrediction, inputTokens: r.inputs, qHaltLogit: r.finalQHaltLogit });
+    },
+    finish: () => scoreArcEvaluation(table.result()),
   };
 }
 
 /** pass@K metrics, one per-puzzle row per test input (correct = passed at 2, the paper's metric) with its ranked
  *  candidates, and the Kaggle submission. */
-export function scoreArcEvaluation(vote: ArcVoteResult): ReturnType<NonNullable<TaskData['scoreEvaluation']>> {
+export function scoreArcEvaluation(vote: ArcVoteResult): ReturnType<EvaluationScorer['finish']> {
   const metrics: Record<string, number> = Object.fromEntries(PASS_AT_K.map((k) => [`pass@${k}`, vote.passAt[k]]));
   metrics.arc_scored_tasks = vote.scoredTasks;
   const perPuzzle = vote.tasks.flatMap((task) => task.inputs.map((input) => ({
@@ -128,8 +141,8 @@ registerTask('arc', (config, seed) => {
 registerOfficialScorer((dir, vocabSize) => {
   if (vocabSize !== ARC_VOCAB_SIZE || !existsSync(join(dir, 'test_puzzles.json'))) return null;
   let voting: ReturnType<typeof openOfficialArcVoting> | undefined;
-  return (results) => {
+  return () => {
     voting ??= openOfficialArcVoting(dir);
-    return scoreArcEvaluation(voting.vote(results.map((r) => ({ key: r.key, predictedTokens: r.finalPrediction, inputTokens: r.inputs, qHaltLogit: r.finalQHaltLogit }))));
+    return arcScorer(voting.tasks, voting.voteKey);
   };
 });

@@ -48,7 +48,10 @@ export interface OfficialArcVoting {
   tasks: ArcTask[];
   /** Version name (identifiers.json) of each test-split example row. */
   versionNameOfRow(row: number): string;
-  /** Votes predictions keyed 'test/<row>' (the official TaskData's keys) or by version name. */
+  /** The key voting understands for a prediction's key: 'test/<row>' (the official TaskData's keys) becomes the
+   *  row's version name; other keys are kept. */
+  voteKey(key: string): string;
+  /** Votes predictions keyed 'test/<row>' or by version name. */
   vote(predictions: ArcPrediction[]): ArcVoteResult;
 }
 
@@ -76,12 +79,14 @@ export function openOfficialArcVoting(dir: string): OfficialArcVoting {
     if (name === undefined) throw new Error(`test row ${row} has no identifier in ${dir}`);
     return name;
   };
+  const voteKey = (key: string): string => {
+    const row = /^test\/(\d+)$/.exec(key);
+    return row ? versionNameOfRow(Number(row[1])) : key;
+  };
   return {
     tasks,
     versionNameOfRow,
-    vote: (predictions) => voteArc(predictions.map((p) => {
-      const row = /^test\/(\d+)$/.exec(p.key);
-      return row ? { ...p, key: versionNameOfRow(Number(row[1])) } : p;
-    }), tasks),
+    voteKey,
+    vote: (predictions) => voteArc(predictions.map((p) => ({ ...p, key: voteKey(p.key) })), tasks),
   };
 }

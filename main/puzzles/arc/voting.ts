@@ -69,42 +69,67 @@ export function parseArcKey(key: string): { version: ArcVersion; testIndex?: num
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-export function voteArc(predictions: ArcPrediction[], tasks: ArcTask[]): ArcVoteResult {
-  const byTask = new Map(tasks.map((task) => [task.id, task]));
-  const inputIndex = new Map(tasks.map((task) => [task.id, new Map(task.test.map((pair, i) => [gridHash(pair.input), i]))]));
+/** Votes of predictions fed one at a time. Each prediction only adds to its grid's count and q sum, so the table
+ *  holds one entry (and one grid) per distinct candidate per test input, however many predictions it has seen.
+ *  The result does not depend on the order of the predictions (up to rounding in the q sums). */
+export class ArcVoteTable {
+  private readonly byTask: Map<string, ArcTask>;
+  private readonly inputIndex: Map<string, Map<string, number>>;
   // votes[task][testIndex][gridHash]
-  const votes = new Map<string, Map<number, Map<string, { grid: Grid; count: number; qSum: number }>>>();
-  let unmatched = 0;
-  for (const prediction of predictions) {
+  private readonly votes = new Map<string, Map<number, Map<string, { grid: Grid; count: number; qSum: number }>>>();
+  private unmatched = 0;
+
+  constructor(private readonly tasks: ArcTask[]) {
+    this.byTask = new Map(tasks.map((task) => [task.id, task]));
+    this.inputIndex = new Map(tasks.map((task) => [task.id, new Map(task.test.map((pair, i) => [gridHash(pair.input), i]))]));
+  }
+
+  add(prediction: ArcPrediction): void {
     const { version, testIndex: keyedIndex } = parseArcKey(prediction.key);
-    const task = byTask.get(version.taskId);
-    const testIndex = keyedIndex ?? inputIndex.get(version.taskId)?.get(gridHash(inverseTransformGrid(decodeGrid(prediction.inputTokens), version)));
-    if (!task || testIndex === undefined || testIndex >= task.test.length) { unmatched++; continue; }
+    const task = this.byTask.get(version.taskId);
+    const testIndex = keyedIndex ?? this.inputIndex.get(version.taskId)?.get(gridHash(inverseTransformGrid(decodeGrid(prediction.inputTokens), version)));
+    if (!task || testIndex === undefined || testIndex >= task.test.length) { this.unmatched++; return; }
     const grid = inverseTransformGrid(decodeGrid(prediction.predictedTokens), version);
     const hash = gridHash(grid);
-    const perTask = votes.get(task.id) ?? votes.set(task.id, new Map()).get(task.id)!;
+    const perTask = this.votes.get(task.id) ?? this.votes.set(task.id, new Map()).get(task.id)!;
     const perInput = perTask.get(testIndex) ?? perTask.set(testIndex, new Map()).get(testIndex)!;
     const entry = perInput.get(hash) ?? perInput.set(hash, { grid, count: 0, qSum: 0 }).get(hash)!;
     entry.count++;
     entry.qSum += sigmoid(prediction.qHaltLogit);
   }
 
-  const results = tasks.map((task): ArcTaskResult => {
-    const labelled = task.test.every((pair) => pair.output !== undefined);
-    const inputs = task.test.map((pair, testIndex): ArcInputResult => {
-      const pooled = votes.get(task.id)?.get(testIndex) ?? new Map();
-      const candidates = rankCandidates([...pooled].map(([hash, v]) => ({ hash, grid: v.grid, count: v.count, meanQ: v.qSum / v.count })));
-      const answer = pair.output ? gridHash(pair.output) : undefined;
-      const rank = candidates.findIndex((c) => c.hash === answer);
-      const passAt = Object.fromEntries(PASS_AT_K.map((k) => [k, rank >= 0 && rank < k]));
-      return { testIndex, candidates, passAt };
+  /** Distinct candidate grids held, over every test input. */
+  get candidateCount(): number {
+    let count = 0;
+    for (const perTask of this.votes.values()) for (const perInput of perTask.values()) count += perInput.size;
+    return count;
+  }
+
+  result(): ArcVoteResult {
+    const results = this.tasks.map((task): ArcTaskResult => {
+      const labelled = task.test.every((pair) => pair.output !== undefined);
+      const inputs = task.test.map((pair, testIndex): ArcInputResult => {
+        const pooled = this.votes.get(task.id)?.get(testIndex) ?? new Map();
+        const candidates = rankCandidates([...pooled].map(([hash, v]) => ({ hash, grid: v.grid, count: v.count, meanQ: v.qSum / v.count })));
+        const answer = pair.output ? gridHash(pair.output) : undefined;
+        const rank = candidates.findIndex((c) => c.hash === answer);
+        const passAt = Object.fromEntries(PASS_AT_K.map((k) => [k, rank >= 0 && rank < k]));
+        return { testIndex, candidates, passAt };
+      });
+      const passAt = Object.fromEntries(PASS_AT_K.map((k) => [k, inputs.filter((i) => i.passAt[k]).length / Math.max(1, inputs.length)]));
+      return { taskId: task.id, labelled, inputs, passAt };
     });
-    const passAt = Object.fromEntries(PASS_AT_K.map((k) => [k, inputs.filter((i) => i.passAt[k]).length / Math.max(1, inputs.length)]));
-    return { taskId: task.id, labelled, inputs, passAt };
-  });
-  const scored = results.filter((r) => r.labelled);
-  const passAt = Object.fromEntries(PASS_AT_K.map((k) => [k, scored.reduce((sum, r) => sum + r.passAt[k], 0) / Math.max(1, scored.length)]));
-  return { tasks: results, passAt, scoredTasks: scored.length, unmatched };
+    const scored = results.filter((r) => r.labelled);
+    const passAt = Object.fromEntries(PASS_AT_K.map((k) => [k, scored.reduce((sum, r) => sum + r.passAt[k], 0) / Math.max(1, scored.length)]));
+    return { tasks: results, passAt, scoredTasks: scored.length, unmatched: this.unmatched };
+  }
+}
+
+/** Votes a whole list of predictions at once. */
+export function voteArc(predictions: ArcPrediction[], tasks: ArcTask[]): ArcVoteResult {
+  const table = new ArcVoteTable(tasks);
+  for (const prediction of predictions) table.add(prediction);
+  return table.result();
 }
 
 /** Count first, mean halting probability second (both descending); the hash only makes ties deterministic. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { makeVersion, originalVersion, transformGrid, type ArcVersion } from '../../../main/puzzles/arc/augment.ts';
 import { encodeGrid } from '../../../main/puzzles/arc/encode.ts';
 import type { ArcTask, Grid } from '../../../main/puzzles/arc/grid.ts';
-import { arcRowKey, rankCandidates, submissionJson, voteArc, type ArcPrediction } from '../../../main/puzzles/arc/voting.ts';
+import { ArcVoteTable, arcRowKey, rankCandidates, submissionJson, voteArc, type ArcPrediction } from '../../../main/puzzles/arc/voting.ts';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 const A: Grid = [[1, 2], [3, 4]];
@@ -79,4 +79,17 @@ test('predictions for unknown tasks or inputs are counted as unmatched', () => {
   const stray = { ...prediction(one, 0, v[0], A, 0), key: 'ghost' };
   const wrongInput = { ...prediction(one, 0, v[0], A, 0, false), inputTokens: encodeGrid([[4, 4, 4]], 30) };
   assert.equal(voteArc([stray, wrongInput], [one]).unmatched, 2);
+});
+
+test('the vote table holds one entry per distinct candidate, however many predictions it is fed', () => {
+  const table = new ArcVoteTable([one]);
+  const grids = [A, B, C];
+  const predictions: ArcPrediction[] = [];
+  for (let i = 0; i < 600; i++) {
+    const predicted = prediction(one, 0, v[i % 3], grids[i % 7 % 3], (i % 11) - 5, i % 2 === 0);
+    predictions.push(predicted);
+    table.add(predicted);
+  }
+  assert.equal(table.candidateCount, 3);
+  assert.deepEqual(table.result(), voteArc(predictions, [one]));
 });

@@ -1,0 +1,217 @@
+// Evaluation streamed batch by batch: its metrics and per-puzzle rows equal the all-in-memory computation (the
+// formulas below are the pre-streaming code, kept here as the reference) on real small Sudoku and ARC evaluations;
+// ARC voting fed in shuffled chunks gives the same result; and an evaluation of thousands of 900-token rows does
+// not keep per-row arrays.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { join } from 'node:path';
+import { selectBackend } from '../../main/trm/backend.ts';
+import { resolveConfig } from '../../main/train/run.ts';
+import { createEngine, type Engine } from '../../main/train/engine.ts';
+import { evaluateEngine } from '../../main/train/evaluate.ts';
+import type { ExampleResult } from '../../main/train/scoring.ts';
+import type { EvalBatch, EvaluationScorer, TaskData } from '../../main/puzzles/task-data.ts';
+import { openTaskData } from '../../main/puzzles/index.ts';
+import { scoreArcEvaluation, type ArcTaskData } from '../../main/puzzles/arc/arc-task.ts';
+import { voteArc } from '../../main/puzzles/arc/voting.ts';
+import { dataDir } from '../../main/common/paths.ts';
+
+const TINY_MODEL = { 'model.hiddenSize': '16', 'model.numHeads': '2', 'model.puzzleEmbDim': '16', 'train.batchSize': '8' };
+const arcTasks = (...ids: string[]) => ids.map((id) => join(dataDir(), 'arc-agi-1', 'training', `${id}.json`)).join(',');
+
+/** The metrics as computed before streaming: means over the list of every row. */
+function referenceMetrics(results: ExampleResult[], haltMaxSteps: number): Record<string, number> {
+  const n = results.length;
+  if (n === 0) return { count: 0 };
+  const mean = (f: (r: ExampleResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / n;
+  const metrics: Record<string, number> = {
+    count: n,
+    exact_accuracy: mean((r) => Number(r.exactAtStep[r.exactAtStep.length - 1])),
+    accuracy: mean((r) => r.tokenAccuracy),
+    q_halt_accuracy: mean((r) => Number(r.haltAgrees)),
+    steps: mean((r) => r.haltStep),
+    exact_accuracy_at_halt: mean((r) => Number(r.exactAtStep[r.haltStep - 1])),
+  };
+  for (let s = 1; s <= haltMaxSteps; s++) {
+    metrics[`exact_accuracy@${s}`] = mean((r) => Number(r.exactAtStep[s - 1] ?? false));
+    metrics[`halt_fraction@${s}`] = mean((r) => Number(r.haltStep === s));
+  }
+  return metrics;
+}
+
+const referencePerExample = (results: ExampleResult[]) => results.map((r) => ({ puzzleKey: r.key, correct: r.exactAtStep[r.exactAtStep.length - 1], haltStep: r.haltStep, detail: { exactAtStep: r.exactAtStep.map(Number), tokenAccuracy: r.tokenAccuracy } }));
+
+const arcPredictions = (results: ExampleResult[]) => results.map((r) => ({ key: r.key, predictedTokens: r.finalPrediction, inputTokens: r.inputs, qHaltLogit: r.finalQHaltLogit }));
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+/** An engine that answers each row with `answer(batch, row, step)` instead of running a model. */
+function fakeEngine(haltMaxSteps: number, answer: (batch: EvalBatch, row: number, step: number) => { tokens: ArrayLike<number>; qHalt: number }): Engine {
+  const rollout = (batch: EvalBatch) => Array.from({ length: haltMaxSteps }, (_, s) => {
+    const predictions = new Int32Array(batch.size * batch.seqLen);
+    const qHalt = new Float32Array(batch.size);
+    for (let row = 0; row < batch.realCount; row++) {
+      const { tokens, qHalt: q } = answer(batch, row, s + 1);
+      predictions.set(tokens, row * batch.seqLen);
+      qHalt[row] = q;
+    }
+    return { step: s + 1, predictions, qHalt, qContinue: new Float32Array(batch.size) };
+  });
+  return { rollout, model: { config: { haltMaxSteps } } } as unknown as Engine;
+}
+
+/** Right (the labels) for about a third of the rows, the input echoed for another third, the labels with the first
+ *  cell's colour changed for the rest; q_halt random. Gives ARC voting several candidates of different counts. */
+function mixedAnswers(seed: number) {
+  const next = random(seed);
+  return (batch: EvalBatch, row: number) => {
+    const L = batch.seqLen;
+    const choice = Math.floor(next() * 3);
+    const tokens = (choice === 1 ? batch.inputs : batch.labels).slice(row * L, (row + 1) * L);
+    if (choice === 2) tokens[0] = tokens[0] === 2 ? 3 : 2;
+    return { tokens, qHalt: next() * 8 - 4 };
+  };
+}
+
+before(async () => {
+  await selectBackend('wasm');
+});
+
+test('a real Sudoku evaluation: streamed metrics and per-example rows equal the all-in-memory computation', () => {
+  const { config, data } = resolveConfig('sudoku4-mlp', { ...TINY_MODEL, 'model.haltMaxSteps': '3', 'data.testExamples': '20' });
+  const engine = createEngine(config);
+  const trainBatches = data.trainBatches(8, 1);
+  for (let i = 0; i < 3; i++) engine.trainStep(trainBatches.next());
+  try {
+    const rows: ExampleResult[] = [];
+    const evaluation = evaluateEngine(engine, data, { batchSize: 8, onResults: (results) => rows.push(...results) });
+    assert.equal(rows.length, 20, 'three batches, the last one padded');
+    assert.ok(rows.some((r) => r.tokenAccuracy > 0), 'a real model gets some tokens right');
+    assert.deepEqual(evaluation.metrics, referenceMetrics(rows, 3));
+    assert.deepEqual(evaluation.perPuzzle, referencePerExample(rows));
+    assert.deepEqual(evaluation.files, {});
+  } finally {
+    engine.dispose();
+  }
+});
+
+test('a real ARC evaluation: streamed metrics, voted per-puzzle rows and submission equal voting every row at once', () => {
+  const { config, data } = resolveConfig('arc-mini-att', { ...TINY_MODEL, 'data.tasks': arcTasks('0d3d703e', '3c9b0459'), 'data.augmentations': '5' });
+  const engine = createEngine(config);
+  try {
+    const rows: ExampleResult[] = [];
+    const evaluation = evaluateEngine(engine, data, { batchSize: 5, onResults: (results) => rows.push(...results) });
+    assert.equal(rows.length, 12, '2 tasks × 1 test input × 6 versions, in three batches');
+    const voted = scoreArcEvaluation(voteArc(arcPredictions(rows), (data as ArcTaskData).dataset.testTasks));
+    assert.deepEqual(evaluation.metrics, { ...referenceMetrics(rows, config.model.haltMaxSteps), ...voted.metrics });
+    assert.deepEqual(evaluation.perPuzzle, voted.perPuzzle);
+    assert.equal(evaluation.perPuzzle.length, 2, 'one row per test input');
+    assert.deepEqual(evaluation.files, voted.files);
+  } finally {
+    engine.dispose();
+  }
+});
+
+test('ARC voting fed in shuffled chunks gives the pass@K, candidates and submission of voting in order at once', () => {
+  const data = openTaskData({ kind: 'arc', subsets: [], testSet: 'custom', tasks: arcTasks('0d3d703e', '3c9b0459', '6150a2bd', '68b16354'), augmentations: 40, canvas: 0, translate: false }, 3);
+  const rows: ExampleResult[] = [];
+  const evaluation = evaluateEngine(fakeEngine(2, mixedAnswers(7)), data, { batchSize: 16, onResults: (results) => rows.push(...results) });
+  assert.equal(rows.length, 4 * 41);
+
+  const whole = data.createScorer!();
+  whole.add(rows);
+  const inOrder = whole.finish();
+  assert.deepEqual(inOrder, { ...evaluation, metrics: Object.fromEntries(Object.entries(evaluation.metrics).filter(([k]) => k.startsWith('pass@') || k.startsWith('arc_'))) });
+
+  const next = random(11);
+  const shuffled = [...rows];
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+  }
+  const chunked: EvaluationScorer = data.createScorer!();
+  for (let start = 0; start < shuffled.length;) {
+    const size = 1 + Math.floor(next() * 30);
+    chunked.add(shuffled.slice(start, start + size));
+    start += size;
+  }
+  const fed = chunked.finish();
+
+  assert.deepEqual(fed.metrics, inOrder.metrics);
+  assert.ok(inOrder.metrics['pass@1'] > 0 && inOrder.metrics['pass@1'] < 1, `pass@1 ${inOrder.metrics['pass@1']} is neither 0 nor 1: the ranking matters`);
+  assert.deepEqual(fed.files, inOrder.files);
+  // The q sums may round differently in another order: mean q to 1e-12, everything else exactly.
+  type Detail = { passAt: object; candidates: { grid: number[][]; count: number; meanQ: number }[] };
+  const withoutQ = (rows: typeof fed.perPuzzle) => rows.map((row) => {
+    const detail = row.detail as Detail;
+    return { ...row, detail: { passAt: detail.passAt, candidates: detail.candidates.map(({ grid, count }) => ({ grid, count })) } };
+  });
+  assert.deepEqual(withoutQ(fed.perPuzzle), withoutQ(inOrder.perPuzzle));
+  assert.ok(inOrder.perPuzzle.some((row) => (row.detail as Detail).candidates.length > 2), 'several candidates per input');
+  fed.perPuzzle.forEach((row, i) => (row.detail as Detail).candidates.forEach((candidate, c) => {
+    assert.ok(Math.abs(candidate.meanQ - (inOrder.perPuzzle[i].detail as Detail).candidates[c].meanQ) < 1e-12);
+  }));
+});
+
+// Heap (JS objects and typed-array memory) after a full collection.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+function heapBytes(): number {
+  gc();
+  const { heapUsed, external } = process.memoryUsage();
+  return heapUsed + external;
+}
+
+/** The most the heap grows above its level before the evaluation, sampled after every batch, and what one row's
+ *  inputs and prediction arrays take. */
+function evaluationHeapGrowth(data: TaskData, engine: Engine): { growth: number; perRowArrays: number; rows: number } {
+  const baseline = heapBytes();
+  let peak = baseline;
+  let rows = 0;
+  const evaluation = evaluateEngine(engine, data, { batchSize: 64, onResults: (results) => { rows += results.length; peak = Math.max(peak, heapBytes()); } });
+  peak = Math.max(peak, heapBytes());
+  assert.equal(evaluation.metrics.count, rows);
+  return { growth: peak - baseline, perRowArrays: 2 * data.seqLen * Int32Array.BYTES_PER_ELEMENT, rows };
+}
+
+test('memory: thousands of 900-token rows without a task scorer keep only their small per-example rows', () => {
+  const seqLen = 900;
+  const testCount = 4000;
+  const data: TaskData = {
+    kind: 'sudoku', vocabSize: 12, seqLen, numPuzzleIdentifiers: 1, fingerprint: 'synthetic', trainExamplesPerEpoch: null,
+    trainBatches: () => { throw new Error('evaluation only'); },
+    testCount,
+    *testBatches(batchSize, limit = testCount) {
+      for (let first = 0; first < limit; first += batchSize) {
+        const realCount = Math.min(batchSize, limit - first);
+        const keys = Array.from({ length: realCount }, (_, b) => `test/${first + b}`);
+        const inputs = new Int32Array(batchSize * seqLen).map((_, i) => 1 + ((first * seqLen + i) % 9));
+        yield { size: batchSize, seqLen, realCount, keys, inputs, labels: inputs.map((t) => t + 1), puzzleIdentifiers: new Int32Array(batchSize) };
+      }
+    },
+    render: () => '',
+    grid: { rows: 30, cols: 30, cellOfToken: (token) => token },
+  };
+  const next = random(5);
+  const engine = fakeEngine(2, (batch, row, step) => ({ tokens: (step === 2 && next() < 0.5 ? batch.labels : batch.inputs).subarray(row * seqLen, (row + 1) * seqLen), qHalt: next() - 0.5 }));
+  const { growth, perRowArrays, rows } = evaluationHeapGrowth(data, engine);
+  assert.equal(rows, testCount);
+  assert.ok(growth < (rows * perRowArrays) / 4, `heap grew ${(growth / 2 ** 20).toFixed(1)} MiB; the rows' arrays alone are ${(rows * perRowArrays / 2 ** 20).toFixed(1)} MiB`);
+});
+
+test('memory: ARC voting over 4004 rows at canvas 30 holds its candidates, not the rows', () => {
+  const data = openTaskData({ kind: 'arc', subsets: [], testSet: 'custom', tasks: arcTasks('0d3d703e', '3c9b0459', '6150a2bd', '68b16354'), augmentations: 1000, canvas: 30, translate: false }, 1);
+  const { growth, perRowArrays, rows } = evaluationHeapGrowth(data, fakeEngine(2, mixedAnswers(3)));
+  assert.equal(rows, 4 * 1001);
+  assert.equal(data.seqLen, 900);
+  assert.ok(growth < (rows * perRowArrays) / 4, `heap grew ${(growth / 2 ** 20).toFixed(1)} MiB; the rows' arrays alone are ${(rows * perRowArrays / 2 ** 20).toFixed(1)} MiB`);
+});

@@ -81,7 +81,6 @@ async function speed(presetNames: string[]) {
   return results;
 }
 
-
 interface LearnOptions {
   preset: string;
   minutes: number;

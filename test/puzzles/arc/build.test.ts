@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTaskData } from '../../../main/puzzles/index.ts';
@@ -17,8 +17,11 @@ const tasks: Record<string, Omit<ArcTask, 'id'>> = {
   paint: { train: [{ input: [[0, 1], [1, 0]], output: [[0, 7], [7, 0]] }], test: [{ input: [[1, 1, 0]], output: [[7, 7, 0]] }] },
 };
 
+const scratch = mkdtempSync(join(tmpdir(), 'arc-build-test-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
 function taskFolder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'arc-tasks-'));
+  const dir = mkdtempSync(join(scratch, 'tasks-'));
   for (const [id, task] of Object.entries(tasks)) writeFileSync(join(dir, `${id}.json`), JSON.stringify(task));
   return dir;
 }
@@ -37,7 +40,7 @@ function perfectPredictions(batches: Iterable<EvalBatch>): ArcPrediction[] {
 
 test('official-format round trip of a small ARC build (3 tasks, 3 augmentations)', async () => {
   const dir = taskFolder();
-  const out = join(mkdtempSync(join(tmpdir(), 'arc-build-')), 'ds');
+  const out = join(scratch, 'ds');
   const summary = await buildArcDataset({ subsets: [], testSet: 'custom', tasks: dir, augmentations: 3, seed: 42, out, canvas: 0 });
   assert.match(summary, /canvas 4×4, 13 identifiers/);
   const written = readOfficialDataset(out);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadTaskSet, parseTaskJson } from '../../../main/puzzles/arc/load.ts';
@@ -61,8 +61,9 @@ test('invalid JSON is an error, not an exception', () => {
   assert.match(formatArcTaskError(errors[0]), /^broken\.json: is not valid JSON/);
 });
 
-test('loadTaskSet: bad files are reported and the others still load; Kaggle pairs merge answers', () => {
+test('loadTaskSet: bad files are reported and the others still load; Kaggle pairs merge answers', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'arc-load-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   mkdirSync(join(dir, 'nested'));
   writeFileSync(join(dir, 'aaa.json'), JSON.stringify(good));
   writeFileSync(join(dir, 'nested', 'bbb.json'), JSON.stringify(good));

@@ -259,7 +259,8 @@ export interface TraceInfo {
   puzzleKey: string;
   createdAt: number;
   innerSteps: boolean;
-  /** steps, exact, cellAccuracy, haltProbability, trainingHaltStep, flags (main/trace/run-trace.ts traceSummary). */
+  /** steps, exact, cellAccuracy, haltProbability, trainingHaltStep, flags (main/trace/run-trace.ts traceSummary),
+   *  and the grid mapping and puzzle warnings that traces.get reads back. */
   summary: Record<string, unknown>;
   bytes: number;
 }
@@ -317,6 +318,8 @@ export interface TraceDetail {
   info: TraceInfo;
   run: { id: number; name: string; preset: string };
   grid: TraceGridInfo;
+  /** What tracing noted about the puzzle (several solutions, no target, …), shown with the trace; [] for old traces. */
+  warnings: string[];
   model: { vocabSize: number; haltMaxSteps: number; hCycles: number; lCycles: number; hiddenSize: number; loss: string };
   input: number[];
   /** Target tokens (0 = not supervised), or null when the answer is unknown. */

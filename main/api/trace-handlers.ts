@@ -36,7 +36,10 @@ export function createTraceHandlers({ db }: { db: TrmDb }): TraceHandlers {
       const checkpointRow = db.getCheckpoint(runId, checkpoint as 'latest');
       if (reuse && puzzleKey !== undefined && checkpointRow) {
         const existing = db.listTraces(runId, { checkpointStep: checkpointRow.step, puzzleKey }).find((t) => t.innerSteps === innerSteps);
-        if (existing) return { traceId: existing.id, warnings: [], reused: true };
+        if (existing) {
+          const { traceWarnings } = await import('../trace/trace-view.ts');
+          return { traceId: existing.id, warnings: traceWarnings(existing.summary), reused: true };
+        }
       }
       const { traceRun } = await import('../trace/run-trace.ts');
       const result = await traceRun(runId, { db, checkpoint, innerSteps, testIndex, ...(puzzleKey !== undefined ? { evaluationKey: puzzleKey } : { puzzleText, puzzleName }) });

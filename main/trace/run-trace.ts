@@ -68,7 +68,7 @@ export async function traceRun(runId: number, options: TraceRunOptions): Promise
     engine.restore(readCheckpoint(row.path));
     const result = trace(engine, puzzle, { innerSteps: options.innerSteps });
     const traceId = db.addTrace({
-      runId, checkpointStep: row.step, puzzleKey: puzzle.puzzleKey, innerSteps: result.inner !== null, summary: { ...traceSummary(result), grid: traceGridOf(data) }, blob: encodeTrace(result),
+      runId, checkpointStep: row.step, puzzleKey: puzzle.puzzleKey, innerSteps: result.inner !== null, summary: { ...traceSummary(result), grid: traceGridOf(data), warnings: puzzle.warnings }, blob: encodeTrace(result),
     });
     return { traceId, runId, checkpointStep: row.step, puzzle, trace: result, data };
   } finally {
@@ -77,7 +77,7 @@ export async function traceRun(runId: number, options: TraceRunOptions): Promise
   }
 }
 
-/** The numbers a list of traces shows, stored beside the blob. */
+/** The numbers a list of traces shows, stored beside the blob (with the grid mapping and the puzzle's warnings). */
 export function traceSummary(result: Trace): Record<string, unknown> {
   const last = result.steps.at(-1)!;
   return {

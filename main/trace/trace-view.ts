@@ -21,6 +21,11 @@ function officialKind(data: TaskData): string {
   return data.vocabSize === 6 ? 'maze' : data.vocabSize === 12 ? 'arc' : 'sudoku';
 }
 
+/** The puzzle's warnings stored in a trace's summary; traces stored before they were kept have none. */
+export function traceWarnings(summary: Record<string, unknown>): string[] {
+  return Array.isArray(summary.warnings) ? summary.warnings.filter((w): w is string => typeof w === 'string') : [];
+}
+
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const rounded = (values: ArrayLike<number>) => Array.from(values, round4);
 
@@ -37,6 +42,7 @@ export function traceDetail(info: TraceInfo, run: TraceDetail['run'], grid: Trac
     info,
     run,
     grid,
+    warnings: traceWarnings(info.summary),
     model: { vocabSize: V, haltMaxSteps: trace.model.haltMaxSteps, hCycles: trace.model.hCycles, lCycles: trace.model.lCycles, hiddenSize: trace.model.hiddenSize, loss: trace.model.loss },
     input: Array.from(trace.input.inputs),
     target: trace.input.labels ? Array.from(trace.input.labels) : null,

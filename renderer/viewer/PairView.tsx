@@ -6,7 +6,7 @@ import { Grid } from '../common/Grid.tsx';
 import { runColour } from '../common/palette.ts';
 import { HaltingChart } from './charts.tsx';
 import { haltingSummary, cellsOf } from './trace-model.ts';
-import { AnswerGrid, cellSizeFor, FilmStrip, FlagBadges, Scrubber, usePlayback, useStepKeys, type Overlays } from './TraceView.tsx';
+import { AnswerGrid, cellSizeFor, FilmStrip, FlagBadges, Scrubber, TraceWarnings, usePlayback, useStepKeys, type Overlays } from './TraceView.tsx';
 import { viewerHash } from './routes.ts';
 
 export function PairView({ traces }: { traces: [TraceDetail, TraceDetail] }) {
@@ -44,6 +44,7 @@ export function PairView({ traces }: { traces: [TraceDetail, TraceDetail] }) {
                 <span className="swatch large" style={{ background: runColour(trace.run.id) }} />
                 <h2><a href={viewerHash({ trace: trace.info.id })}>{trace.run.name} #{trace.run.id} · step {trace.info.checkpointStep}</a></h2>
               </div>
+              <TraceWarnings trace={trace} />
               <div className="halting-summary"><span className={`halt-badge ${trace.trainingHaltStep === null ? 'ran-max' : 'halts'}`}>{haltingSummary(trace)}</span><FlagBadges trace={trace} /></div>
               <figure className="grid-panel answer-panel">
                 <figcaption>Answer at step {step.step}{step.exact === null ? '' : step.exact ? ' ✓ exact' : ` · ${((step.cellAccuracy ?? 0) * 100).toFixed(0)}% cells`} · σ {step.haltProbability.toFixed(3)}</figcaption>

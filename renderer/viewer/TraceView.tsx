@@ -108,6 +108,17 @@ export function heatColour(t: number): string {
   return `rgb(${mix(240, 16)}, ${mix(244, 52)}, ${mix(250, 128)})`;
 }
 
+/** What main noted about the puzzle when tracing it (several solutions, no target, …): it changes how accuracy and
+ *  flags read, so it sits above them. */
+export function TraceWarnings({ trace }: { trace: TraceDetail }) {
+  if (trace.warnings.length === 0) return null;
+  return (
+    <div className="warning-banner" role="note" aria-label="Puzzle warnings">
+      {trace.warnings.map((warning) => <div key={warning}>{warning}</div>)}
+    </div>
+  );
+}
+
 export function FlagBadges({ trace }: { trace: TraceDetail }) {
   const { stuck, overthinking } = trace.flags;
   return (
@@ -215,6 +226,7 @@ export function TraceView({ trace }: { trace: TraceDetail }) {
           <span className="muted">traced {formatDateTime(trace.info.createdAt)}</span>
           <button className="small" onClick={() => downloadFilmStrip(trace)}>Export film strip PNG</button>
         </div>
+        <TraceWarnings trace={trace} />
         <div className="halting-summary" data-testid="halting-summary">
           <span className={`halt-badge ${trace.trainingHaltStep === null ? 'ran-max' : 'halts'}`}>{haltingSummary(trace)}</span>
           <FlagBadges trace={trace} />

@@ -1,7 +1,8 @@
 // "Run a model on this puzzle" end to end in browser mode: tiny ARC and Sudoku runs trained by the real trainer
 // in a temporary TRM_HOME, the real server and Chromium. A library task is edited, traced through a run and
 // checkpoint picked in the editor's dialog, and opened in the step viewer (N_sup steps, the edited puzzle as the
-// input); a puzzle that does not fit the run shows main's reason in the dialog and stays in the editor.
+// input, main's warning about an ambiguous Sudoku above it); a puzzle that does not fit the run shows main's reason
+// in the dialog and stays in the editor.
 // Screenshots go to test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -103,6 +104,9 @@ async function openedTrace(): Promise<number> {
   return Number(/trace=(\d+)/.exec(page.url())![1]);
 }
 
+/** The notice above a trace listing the puzzle's warnings. */
+const warningNote = () => page.getByRole('note', { name: 'Puzzle warnings' });
+
 /** The viewer shows N_sup steps, in the scrubber and the film strip. */
 async function assertStepCount(): Promise<void> {
   assert.equal(await page.getByTestId('step-label').innerText(), `step ${N_SUP} / ${N_SUP}`);
@@ -139,6 +143,7 @@ test('an edited ARC task runs through the picked run and opens in the step viewe
   assert.equal(trace.info.puzzleKey, 'arc:recolour:0');
   await assertStepCount();
   assert.match(await page.locator('.trace-facts').innerText(), /checkpoint step 6/);
+  assert.equal(await warningNote().count(), 0);
   // The edited test input (at the canvas corner) and the task's expected output.
   const corner = (rows: string[][]) => rows.slice(0, 3).map((row) => row.slice(0, 3));
   assert.deepEqual(corner((await drawnGrid('input')).colours), EDITED_INPUT.map((row) => row.map(cellColour)));
@@ -185,6 +190,8 @@ test('a Sudoku runs through a Sudoku run and checkpoint; one of another size is 
   assert.equal(trace.info.puzzleKey, 'sudoku:12..34..........');
   await assertStepCount();
   assert.deepEqual((await drawnGrid('input')).glyphs, [['1', '2', '', ''], ['3', '4', '', ''], ['', '', '', ''], ['', '', '', '']]);
+  // Main's warning about this puzzle, kept with the trace and shown above it.
+  assert.match(await warningNote().innerText(), /this Sudoku has several solutions/);
   await ui.shot('run-model-sudoku-viewer');
 
   const six = await api.library.saveTask({ setId: sudokuSetId, name: 'six', content: '1.....\n......\n......\n......\n......\n......' });

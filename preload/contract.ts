@@ -136,6 +136,15 @@ export interface JobInfo {
   error: string | null;
 }
 
+/** The most jobs that may run at once (each is its own process, and the CPU is the bottleneck). */
+export const MAX_JOB_CONCURRENCY = 16;
+
+/** How many jobs run at once, and the most allowed. */
+export interface JobConcurrencyInfo {
+  concurrency: number;
+  max: number;
+}
+
 export interface AppInfo {
   mode: 'electron' | 'browser';
   /** The app's version (package.json). */
@@ -406,6 +415,17 @@ export const CHANNELS = {
   /** Kills the run's job process at once (SIGKILL); the run ends 'interrupted'. */
   'runs.kill': { payload: z.strictObject({ runId }), reply: reply<JobInfo | null>() },
   'jobs.list': { payload: NO_PAYLOAD, reply: reply<JobInfo[]>() },
+  'jobs.getConcurrency': { payload: NO_PAYLOAD, reply: reply<JobConcurrencyInfo>() },
+  /** Stored, and applied at once: raising it starts waiting jobs; lowering it lets running jobs finish. */
+  'jobs.setConcurrency': {
+    payload: z.strictObject({
+      concurrency: z.number()
+        .int('jobs at once must be a whole number')
+        .min(1, 'jobs at once must be at least 1')
+        .max(MAX_JOB_CONCURRENCY, `jobs at once must be at most ${MAX_JOB_CONCURRENCY}`),
+    }),
+    reply: reply<JobConcurrencyInfo>(),
+  },
   'metrics.keys': { payload: z.strictObject({ runId }), reply: reply<string[]>() },
   /** Series downsampled to at most `maxPoints` each; `afterStep` fetches only newer points (live charts). */
   'metrics.series': {

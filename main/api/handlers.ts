@@ -1,7 +1,7 @@
 // What each API channel does, on top of the database, the job queue and the trainer. Payloads arrive already
 // validated (register.ts); handlers throw ApiError to choose the error reply.
 import { rmSync } from 'node:fs';
-import { ApiError, type AppInfo, type CompareViewState, type JsonValue, type RunSummaryInfo } from '../../preload/contract.ts';
+import { ApiError, MAX_JOB_CONCURRENCY, type AppInfo, type CompareViewState, type JsonValue, type RunSummaryInfo } from '../../preload/contract.ts';
 import type { CheckpointRef, TrmDb } from '../../db/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { describeConfigFields } from '../trm/config.ts';
@@ -37,6 +37,8 @@ export interface ApiContext {
 
 /** The setting holding the preferred TensorFlow.js backend for new runs ('tensorflow' | 'wasm' | 'cpu'). */
 export const BACKEND_SETTING = 'backend';
+/** The setting holding how many jobs run at once (read at start-up, written by jobs.setConcurrency). */
+export const CONCURRENCY_SETTING = 'jobs.concurrency';
 /** Runs in these states can be resumed (trained on from their latest checkpoint). */
 const RESUMABLE = new Set(['queued', 'stopped', 'interrupted', 'failed']);
 
@@ -85,6 +87,12 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
     },
     'runs.kill': ({ runId }) => jobs.kill(runId),
     'jobs.list': () => jobs.list(),
+    'jobs.getConcurrency': () => ({ concurrency: jobs.getConcurrency(), max: MAX_JOB_CONCURRENCY }),
+    'jobs.setConcurrency': ({ concurrency }) => {
+      jobs.setConcurrency(concurrency); // applied first: it refuses what the queue cannot run, before anything is stored
+      db.setSetting(CONCURRENCY_SETTING, concurrency);
+      return { concurrency, max: MAX_JOB_CONCURRENCY };
+    },
     'metrics.keys': ({ runId }) => db.listMetricKeys(runId),
     'metrics.series': ({ runId, keys, maxPoints, afterStep }) => db.getMetricSeries(runId, keys, { maxPoints, afterStep }),
     'checkpoints.list': ({ runId }) => db.listCheckpoints(runId),

@@ -9,16 +9,15 @@ import type { AppInfo, WorkbenchEvent, WorkbenchEventListener } from '../../prel
 import { PACKAGE_ROOT, workspaceDir } from '../common/paths.ts';
 import { JobQueue } from '../jobs/queue.ts';
 import type { JobProcessLauncher } from '../jobs/launcher.ts';
-import { createHandlers, lazyTrainer, type ApiTrainer } from './handlers.ts';
+import { CONCURRENCY_SETTING, createHandlers, lazyTrainer, type ApiTrainer } from './handlers.ts';
 import type { Handlers } from './register.ts';
 
 export { registerHandlers, type Transport, type Responder } from './register.ts';
+export { CONCURRENCY_SETTING };
 
 /** The app's version, from package.json. */
 export const APP_VERSION: string = (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-/** The setting holding how many jobs run at once. */
-export const CONCURRENCY_SETTING = 'jobs.concurrency';
 /** The setting (true/false, default false) that resumes training at start-up when a crash interrupted it or a
  *  quit stopped it, ahead of the jobs that were waiting. Off, such runs wait for the user's Resume. */
 export const AUTO_RESUME_SETTING = 'jobs.autoResume';

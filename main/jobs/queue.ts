@@ -6,7 +6,7 @@
 // or a crash loses none: the next start calls restore() and they wait again in their order.
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../common/paths.ts';
-import type { JobInfo, JobState, WorkbenchEvent } from '../../preload/contract.ts';
+import { MAX_JOB_CONCURRENCY, type JobInfo, type JobState, type WorkbenchEvent } from '../../preload/contract.ts';
 import type { NewQueuedJob, QueuedJobRow, RunPatch, RunRow } from '../../db/index.ts';
 import { forkJobProcess, type JobProcess, type JobProcessLauncher } from './launcher.ts';
 import type { FromJobMessage, JobSpec } from './protocol.ts';
@@ -107,7 +107,7 @@ export class JobQueue {
   private readonly jobs: Job[] = [];
   private nextJobId = 1;
   private readonly db: JobQueueDb;
-  private readonly concurrency: number;
+  private concurrency: number;
   private readonly launch: JobProcessLauncher;
   private readonly trainerModule: string;
   private readonly env: NodeJS.ProcessEnv;
@@ -199,6 +199,20 @@ export class JobQueue {
     job.killRequested = true;
     job.process?.kill();
     return { ...job.info };
+  }
+
+  getConcurrency(): number {
+    return this.concurrency;
+  }
+
+  /** Changes how many jobs run at once (an integer from 1 to MAX_JOB_CONCURRENCY). Raising it starts waiting jobs
+   *  at once; lowering it stops none: new jobs wait until fewer than `concurrency` run. */
+  setConcurrency(concurrency: number): void {
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_JOB_CONCURRENCY) {
+      throw new RangeError(`jobs at once must be a whole number from 1 to ${MAX_JOB_CONCURRENCY}, not ${concurrency}`);
+    }
+    this.concurrency = concurrency;
+    this.startWaitingJobs();
   }
 
   list(): JobInfo[] {

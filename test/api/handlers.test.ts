@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CHANNEL_NAMES, type ApiResult, type Channel } from '../../preload/contract.ts';
+import { CHANNEL_NAMES, MAX_JOB_CONCURRENCY, type ApiResult, type Channel } from '../../preload/contract.ts';
 import { registerHandlers, type Handlers, type Responder, type Transport } from '../../main/api/register.ts';
-import { startBackend } from '../../main/api/index.ts';
+import { CONCURRENCY_SETTING, startBackend } from '../../main/api/index.ts';
 import type { ApiTrainer } from '../../main/api/handlers.ts';
 
 /** A transport that records the responders; senders are strings, 'ui' is the trusted one. */
@@ -74,6 +74,17 @@ test('the real handlers over a database: runs, settings, presets, config, errors
     assert.equal(!unknownPreset.ok && unknownPreset.error.code, 'not-found');
     assert.deepEqual(await call('settings.set', { key: 'backend', value: 'wasm' }), { ok: true, value: null });
     assert.deepEqual(await call('settings.get', { key: 'backend' }), { ok: true, value: 'wasm' });
+    // Jobs at once: out-of-range values are refused with a clear message; a valid one is applied and stored.
+    assert.deepEqual(await call('jobs.getConcurrency', {}), { ok: true, value: { concurrency: 1, max: MAX_JOB_CONCURRENCY } });
+    for (const concurrency of [0, MAX_JOB_CONCURRENCY + 1, 2.5]) {
+      const refused = await call('jobs.setConcurrency', { concurrency });
+      assert.equal(!refused.ok && refused.error.code, 'invalid-payload');
+      assert.match(!refused.ok ? refused.error.message : '', /jobs at once must be/);
+    }
+    assert.equal(backend.db.getSetting(CONCURRENCY_SETTING), undefined);
+    assert.deepEqual(await call('jobs.setConcurrency', { concurrency: 3 }), { ok: true, value: { concurrency: 3, max: MAX_JOB_CONCURRENCY } });
+    assert.equal(backend.jobs.getConcurrency(), 3);
+    assert.deepEqual(await call('settings.get', { key: CONCURRENCY_SETTING }), { ok: true, value: 3 });
     const info = await call('app.info', {});
     assert.deepEqual(info.ok && info.value, { mode: 'browser', version: '9.9.9', workspace: home, backend: 'wasm' });
     const fields = await call('config.describe', { preset: 'sudoku4-mlp' });

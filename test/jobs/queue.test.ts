@@ -113,6 +113,32 @@ test('concurrency limits how many jobs run at once; the rest wait in order', asy
   } finally { await cleanUp(); }
 });
 
+test('concurrency changes at run time: raising it starts a waiting job at once, lowering it stops none', async () => {
+  const { db, queue, cleanUp } = setUp(1);
+  try {
+    const [first, second, third] = ['hang', 'hang', 'finish'].map((behaviour) => addRun(db, behaviour));
+    const firstJob = queue.enqueue({ kind: 'train', runId: first });
+    const secondJob = queue.enqueue({ kind: 'train', runId: second });
+    assert.equal(queue.activeJob(second)?.state, 'queued');
+    queue.setConcurrency(2);
+    assert.equal(queue.getConcurrency(), 2);
+    assert.equal(queue.activeJob(second)?.state, 'running');
+    await waitFor(() => db.getRun(first)?.status === 'running' && db.getRun(second)?.status === 'running');
+    queue.setConcurrency(1);
+    const thirdJob = queue.enqueue({ kind: 'train', runId: third });
+    assert.deepEqual([first, second, third].map((runId) => queue.activeJob(runId)?.state), ['running', 'running', 'queued']);
+    queue.stop(first);
+    assert.equal((await queue.whenEnded(firstJob.jobId)).state, 'stopped');
+    assert.equal(queue.activeJob(third)?.state, 'queued'); // one still runs: the limit is 1
+    assert.equal(db.getRun(second)?.status, 'running');
+    queue.stop(second);
+    assert.equal((await queue.whenEnded(secondJob.jobId)).state, 'stopped');
+    assert.equal((await queue.whenEnded(thirdJob.jobId)).state, 'finished');
+    for (const invalid of [0, 17, 1.5, Number.NaN]) assert.throws(() => queue.setConcurrency(invalid), RangeError);
+    assert.equal(queue.getConcurrency(), 1);
+  } finally { await cleanUp(); }
+});
+
 test('stopping a queued job drops it and marks its run stopped', async () => {
   const { db, queue, cleanUp } = setUp(1);
   try {

@@ -7,6 +7,7 @@ import { runColour } from '../common/palette.ts';
 import { formatIdList, formatRoute, parseIdList, withQuery, type Route } from '../app/route.ts';
 import { useSetting } from '../app/settings.ts';
 import { navigate, useApi } from '../app/workbench.tsx';
+import { JobConcurrencyControl } from './JobConcurrencyControl.tsx';
 import type { LiveRuns } from './live-runs.ts';
 import { RunProgress, RunStatusBadge } from './RunStatusBadge.tsx';
 import {
@@ -73,6 +74,7 @@ export function RunsTablePage({ route, live }: { route: Route; live: LiveRuns })
           <label className="checkbox small" title="When the app starts, training that a crash interrupted or a quit stopped continues from its last checkpoint, before the queued jobs">
             <input type="checkbox" checked={autoResume === true} onChange={(e) => saveAutoResume(e.target.checked)} /> Resume interrupted runs on start
           </label>
+          <JobConcurrencyControl />
           <a className="button primary" href="#/runs/new">New run</a>
         </div>
       </header>

@@ -119,12 +119,15 @@ export class JobQueue {
 
   constructor(options: JobQueueOptions) {
     this.db = options.db;
-    this.concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
     this.launch = options.launch ?? forkJobProcess;
     this.trainerModule = options.trainerModule ?? DEFAULT_TRAINER_MODULE;
     this.env = options.env ?? process.env;
     this.emit = options.onEvent ?? (() => {});
     this.warn = options.warn ?? ((message) => console.warn(message));
+    // The stored setting can hold anything written through settings.set: a bad value must not lift the limit.
+    const requested = options.concurrency ?? 1;
+    this.concurrency = isJobConcurrency(requested) ? requested : 1;
+    if (this.concurrency !== requested) this.warn(`jobs at once: ignoring ${JSON.stringify(requested)} (not a whole number from 1 to ${MAX_JOB_CONCURRENCY}); using 1`);
   }
 
   /** Queues a job (stored, so it survives a quit or crash until it starts); throws if the run already has an
@@ -208,7 +211,7 @@ export class JobQueue {
   /** Changes how many jobs run at once (an integer from 1 to MAX_JOB_CONCURRENCY). Raising it starts waiting jobs
    *  at once; lowering it stops none: new jobs wait until fewer than `concurrency` run. */
   setConcurrency(concurrency: number): void {
-    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_JOB_CONCURRENCY) {
+    if (!isJobConcurrency(concurrency)) {
       throw new RangeError(`jobs at once must be a whole number from 1 to ${MAX_JOB_CONCURRENCY}, not ${concurrency}`);
     }
     this.concurrency = concurrency;
@@ -394,3 +397,5 @@ export class JobQueue {
     this.emit({ type: 'job', job: { ...job.info } });
   }
 }
+
+const isJobConcurrency = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 1 && (n as number) <= MAX_JOB_CONCURRENCY;

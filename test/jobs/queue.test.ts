@@ -8,6 +8,21 @@ import { openDatabase, type TrmDb } from '../../db/index.ts';
 import { JobQueue } from '../../main/jobs/queue.ts';
 import type { WorkbenchEvent } from '../../preload/contract.ts';
 
+test('a stored concurrency that is not a whole number from 1 to the maximum is ignored with a warning', async () => {
+  for (const stored of [Number.NaN, 0, 17, 2.5, 'four' as unknown as number]) {
+    const { queue, warnings, cleanUp } = setUp(stored);
+    try {
+      assert.equal(queue.getConcurrency(), 1);
+      assert.match(warnings.join('\n'), /jobs at once: ignoring/);
+    } finally { await cleanUp(); }
+  }
+  const { queue, warnings, cleanUp } = setUp(3);
+  try {
+    assert.equal(queue.getConcurrency(), 3);
+    assert.deepEqual(warnings, []);
+  } finally { await cleanUp(); }
+});
+
 const FAKE_TRAINER = fileURLToPath(new URL('./fake-trainer.ts', import.meta.url));
 
 /** The app's side of one session on a workspace: its database connection and a queue running the fake trainer. */

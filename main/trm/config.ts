@@ -27,8 +27,11 @@ export interface ModelConfig {
   puzzleEmbLen: number;
   /** Width of the learned puzzle vector (≤ P·D; it is zero-padded to P·D). 0 disables the puzzle embedding. */
   puzzleEmbDim: number;
-  /** Position information: rotary (attention only), a learned table, or none (mlp_t mixes by position anyway). */
-  posEncodings: 'rope' | 'learned' | 'none';
+  /** Position information: rotary (attention only), a learned table, or none (mlp_t mixes by position anyway).
+   *  'learned2d' (not in the official code) learns a row table and a column table of a square canvas (seqLen = side²)
+   *  and adds them, so a rule that maps row to column (a transpose, a rotation) is a few shared vectors, not one
+   *  route per cell; the puzzle prefix keeps a table of its own. */
+  posEncodings: 'rope' | 'learned' | 'learned2d' | 'none';
   ropeTheta: number;
   rmsNormEps: number;
   /** true: token-mixing SwiGLU across the sequence axis instead of self-attention (TRM-MLP). */
@@ -163,7 +166,7 @@ const FIELD_DESCRIPTIONS: Record<string, Omit<ConfigFieldDescription, 'path' | '
   'model.haltExplorationProb': { type: 'number', description: 'chance a sample is forced to stay 2..N_sup steps' },
   'model.puzzleEmbLen': { type: 'integer', description: 'P: puzzle-embedding prefix slots (0 = none)' },
   'model.puzzleEmbDim': { type: 'integer', description: 'width of the learned puzzle vector (0 disables it)' },
-  'model.posEncodings': { type: 'enum', options: ['rope', 'learned', 'none'], description: 'position information' },
+  'model.posEncodings': { type: 'enum', options: ['rope', 'learned', 'learned2d', 'none'], description: 'position information (learned2d: row + column tables of a square canvas)' },
   'model.ropeTheta': { type: 'number', description: 'RoPE base frequency' },
   'model.rmsNormEps': { type: 'number', description: 'RMSNorm epsilon' },
   'model.mlpT': { type: 'boolean', description: 'token-mixing MLP instead of self-attention (TRM-MLP)' },
@@ -235,7 +238,9 @@ export function validateModelConfig(m: ModelConfig): string[] {
   if (!Number.isInteger(m.puzzleEmbDim) || m.puzzleEmbDim < 0) errors.push(`puzzleEmbDim must be an integer ≥ 0 (got ${m.puzzleEmbDim})`);
   if (m.puzzleEmbDim > m.puzzleEmbLen * m.hiddenSize) errors.push(`puzzleEmbDim (${m.puzzleEmbDim}) must fit in puzzleEmbLen·hiddenSize (${m.puzzleEmbLen * m.hiddenSize})`);
   if (!(m.haltExplorationProb >= 0 && m.haltExplorationProb <= 1)) errors.push('haltExplorationProb must be in [0, 1]');
-  if (!['rope', 'learned', 'none'].includes(m.posEncodings)) errors.push(`posEncodings must be rope, learned or none (got ${m.posEncodings})`);
+  if (!['rope', 'learned', 'learned2d', 'none'].includes(m.posEncodings)) errors.push(`posEncodings must be rope, learned, learned2d or none (got ${m.posEncodings})`);
+  if (m.posEncodings === 'learned2d' && Number.isInteger(m.seqLen) && !Number.isInteger(Math.sqrt(m.seqLen)))
+    errors.push(`learned2d needs a square canvas: seqLen must be side² (got ${m.seqLen})`);
   if (!['stablemax', 'softmax'].includes(m.loss)) errors.push(`loss must be stablemax or softmax (got ${m.loss})`);
   if (!(m.rmsNormEps > 0)) errors.push('rmsNormEps must be > 0');
   return errors;

@@ -308,6 +308,8 @@ interface ParameterSpec {
 
 /** The puzzle-embedding table: a buffer trained by sign-SGD, held JS-side rather than as a tf.Variable. */
 const PUZZLE_TABLE_KEY = 'inner.puzzle_emb.weights';
+/** Keys of the 'learned2d' position tables (not in the official code, so an official model never has them). */
+const POS_2D_PREFIX = 'inner.embed_pos_2d';
 
 function linearSpec(key: string, outFeatures: number, inFeatures: number, transposed: boolean): ParameterSpec {
   return { key, shape: [outFeatures, inFeatures], transposed, init: { kind: 'truncNormal', std: 1 / Math.sqrt(inFeatures) }, trainable: true };
@@ -336,6 +338,13 @@ export function parameterSpecs(config: ModelConfig): ParameterSpec[] {
   }
   if (config.posEncodings === 'learned') {
     specs.push({ key: 'inner.embed_pos.embedding_weight', shape: [S, D], transposed: false, init: { kind: 'truncNormal', std: embedStd }, trainable: true });
+  }
+  if (config.posEncodings === 'learned2d') {
+    // A cell gets row + column, each std embedStd/√2, so the sum has the std of a 1-D table's row.
+    const side = Math.round(Math.sqrt(config.seqLen));
+    const table = (key: string, rows: number, std: number): ParameterSpec => ({ key, shape: [rows, D], transposed: false, init: { kind: 'truncNormal', std }, trainable: true });
+    if (config.puzzleEmbLen > 0) specs.push(table(`${POS_2D_PREFIX}.prefix_weight`, config.puzzleEmbLen, embedStd));
+    specs.push(table(`${POS_2D_PREFIX}.row_weight`, side, embedStd / Math.SQRT2), table(`${POS_2D_PREFIX}.col_weight`, side, embedStd / Math.SQRT2));
   }
   const channelInter = swigluIntermediate(D, config.expansion, config.roundSwiGLUTo256);
   const sequenceInter = swigluIntermediate(S, config.expansion, config.roundSwiGLUTo256);
@@ -583,11 +592,21 @@ export class TRM {
       prefix = tf.transpose(tf.reshape(prefix, [batch, P, D]), [1, 0, 2]);
       x = tf.concat([prefix, x], 0);
     }
-    if (this.config.posEncodings === 'learned') {
-      const positions = tf.reshape(this.weight('inner.embed_pos.embedding_weight'), [P + L, 1, D]);
+    if (this.config.posEncodings === 'learned' || this.config.posEncodings === 'learned2d') {
+      const positions = tf.reshape(this.positionTable(), [P + L, 1, D]);
       x = tf.mul(tf.add(x, positions), 0.707106781); // the official constant, not exactly 1/√2
     }
     return tf.reshape(tf.mul(x, Math.sqrt(D)), [-1, D]);
+  }
+
+  /** [P + L, D] learned positions: the official 1-D table, or prefix rows then row(r) + col(c) in row-major order. */
+  private positionTable(): tf.Tensor {
+    if (this.config.posEncodings === 'learned') return this.weight('inner.embed_pos.embedding_weight');
+    const rows = this.weight(`${POS_2D_PREFIX}.row_weight`);
+    const cols = this.weight(`${POS_2D_PREFIX}.col_weight`);
+    const [side, D] = rows.shape as [number, number];
+    const cells = tf.reshape(tf.add(tf.reshape(rows, [side, 1, D]), tf.reshape(cols, [1, side, D])), [side * side, D]);
+    return this.config.puzzleEmbLen > 0 ? tf.concat([this.weight(`${POS_2D_PREFIX}.prefix_weight`), cells], 0) : cells;
   }
 
   /** One-hot tokens [L·B, V], sequence-major rows, from batch-major ids [B, L]. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { DEFAULT_MODEL, type ModelConfig } from '../../main/trm/config.ts';
+import { DEFAULT_MODEL, validateModelConfig, type ModelConfig } from '../../main/trm/config.ts';
 import { presetConfig } from '../../main/trm/presets.ts';
 import { selectBackend } from '../../main/trm/backend.ts';
 import { TRM, sequenceLength, type StepOutput } from '../../main/trm/model.ts';
@@ -113,6 +113,7 @@ for (const variant of [
   { name: 'attention + rope, P = 3 with a 2-slot puzzle vector', config: { mlpT: false, posEncodings: 'rope', puzzleEmbLen: 3, puzzleEmbDim: 32 } },
   { name: 'attention + learned positions, P = 1', config: { mlpT: false, posEncodings: 'learned', puzzleEmbLen: 1, puzzleEmbDim: 16 } },
   { name: 'attention without positions, P = 2', config: { mlpT: false, posEncodings: 'none', puzzleEmbLen: 2, puzzleEmbDim: 16 } },
+  { name: 'attention + 2-D learned positions on a 3×3 canvas, P = 1', config: { mlpT: false, posEncodings: 'learned2d', puzzleEmbLen: 1, puzzleEmbDim: 16, seqLen: 9 } },
 ] as const) {
   test(`shapes and gradients: ${variant.name}`, async () => {
     await selectBackend('wasm');
@@ -145,7 +146,7 @@ for (const variant of [
       const filledSlots = config.puzzleEmbDim / config.hiddenSize;
       const prefix = x.slice([0, 0, 0], [B, config.puzzleEmbLen, config.hiddenSize]).abs().sum([0, 2]).dataSync();
       for (let slot = 0; slot < config.puzzleEmbLen; slot++) {
-        if (config.posEncodings === 'learned') continue; // positions are added to every slot
+        if (config.posEncodings === 'learned' || config.posEncodings === 'learned2d') continue; // positions are added to every slot
         assert.equal(prefix[slot] > 0, slot < filledSlots, `prefix slot ${slot}`);
       }
       x.dispose();
@@ -153,3 +154,34 @@ for (const variant of [
     model.dispose();
   });
 }
+
+test('learned2d positions: prefix slots have their own rows, cell (r, c) gets row r + column c', async () => {
+  await selectBackend('wasm');
+  const config: ModelConfig = { ...SMALL, mlpT: false, posEncodings: 'learned2d', puzzleEmbLen: 2, puzzleEmbDim: 0, seqLen: 9 };
+  const model = TRM.create(config, 7);
+  const D = config.hiddenSize;
+  const table = (key: string) => model.trainable.get(`inner.embed_pos_2d.${key}`)!;
+  assert.deepEqual(table('prefix_weight').shape, [2, D]);
+  assert.deepEqual(table('row_weight').shape, [3, D]);
+  assert.deepEqual(table('col_weight').shape, [3, D]);
+  assert.equal(model.trainable.has('inner.embed_pos.embedding_weight'), false);
+  const inputs = randomInputs(config, 1, 4);
+  const x = model.inputEmbeddings(inputs, null).arraySync()[0];
+  const tokens = model.trainable.get('inner.embed_tokens.embedding_weight')!.arraySync() as number[][];
+  const [prefix, rows, cols] = ['prefix_weight', 'row_weight', 'col_weight'].map((key) => table(key).arraySync() as number[][]);
+  const ids = inputs.arraySync()[0];
+  const scale = 0.707106781 * Math.sqrt(D);
+  for (let slot = 0; slot < 2; slot++) {
+    for (let d = 0; d < D; d++) assert.ok(Math.abs(x[slot][d] - prefix[slot][d] * scale) < 1e-5, `prefix ${slot}`);
+  }
+  for (let cell = 0; cell < 9; cell++) {
+    const [r, c] = [Math.floor(cell / 3), cell % 3];
+    for (let d = 0; d < D; d++) {
+      const expected = (tokens[ids[cell]][d] + rows[r][d] + cols[c][d]) * scale;
+      assert.ok(Math.abs(x[2 + cell][d] - expected) < 1e-5, `cell ${cell} (${r}, ${c}) channel ${d}`);
+    }
+  }
+  assert.deepEqual(validateModelConfig(config), []);
+  assert.match(validateModelConfig({ ...config, seqLen: 10 }).join('\n'), /learned2d needs a square canvas: seqLen must be side² \(got 10\)/);
+  model.dispose();
+});

@@ -203,7 +203,7 @@ const FIELD_DESCRIPTIONS: Record<string, Omit<ConfigFieldDescription, 'path' | '
   'data.testSet': { type: 'string', description: 'ARC subset whose test pairs are held out' },
   'data.tasks': { type: 'string', description: 'folder or comma-separated ARC task files (custom set)' },
   'data.augmentations': { type: 'integer', description: 'augmented versions per ARC task' },
-  'data.canvas': { type: 'integer', description: 'ARC canvas side (30 official; 0 = smallest that fits)' },
+  'data.canvas': { type: 'integer', description: 'ARC canvas side (30 official; 0 = smallest that fits); a fixed side leaves out training-only tasks that do not fit' },
   'data.translate': { type: 'boolean', description: 'random translation of ARC training grids' },
   'data.dir': { type: 'string', description: 'folder in the official TRM .npy layout' },
 };

@@ -60,12 +60,19 @@ interface ComposedGroup {
  *  does not fit the requested canvas. Shared by composeArc and the streaming builder. */
 export function selectTasksAndCanvas(subsets: ArcSubset[], options: Pick<ArcComposeOptions, 'testSet' | 'canvas'>): { warnings: string[]; tasks: { task: ArcTask; held: boolean }[]; canvas: number } {
   const warnings = leakWarnings(subsets.map((s) => s.name), options.testSet);
-  const tasks = uniqueTasks(subsets, options.testSet, warnings);
-  const allTasks = tasks.map((t) => t.task);
-  const canvas = options.canvas > 0 ? options.canvas : smallestCanvas(allTasks);
-  const tooLarge = tasksTooLarge(allTasks, canvas);
+  let tasks = uniqueTasks(subsets, options.testSet, warnings);
+  const canvas = options.canvas > 0 ? options.canvas : smallestCanvas(tasks.map((t) => t.task));
+  const listed = (ids: string[]) => `${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`;
+  const tooLarge = tasksTooLarge(tasks.filter((t) => t.held).map((t) => t.task), canvas);
   if (tooLarge.length > 0)
-    throw new Error(`${tooLarge.length} task(s) have grids larger than the ${canvas}×${canvas} canvas (${tooLarge.slice(0, 5).join(', ')}${tooLarge.length > 5 ? ', …' : ''}); use a larger canvas or canvas 0`);
+    throw new Error(`${tooLarge.length} task(s) have grids larger than the ${canvas}×${canvas} canvas (${listed(tooLarge)}); use a larger canvas or canvas 0`);
+  // A chosen canvas filters the training-only tasks: "train on every training task that fits 8×8" is a choice.
+  const skipped = new Set(tasksTooLarge(tasks.map((t) => t.task), canvas));
+  if (skipped.size > 0) {
+    warnings.push(`${skipped.size} training-only task(s) have grids larger than the ${canvas}×${canvas} canvas and are left out (${listed([...skipped])})`);
+    tasks = tasks.filter((t) => !skipped.has(t.task.id));
+  }
+  if (tasks.length === 0) throw new Error(`no task fits the ${canvas}×${canvas} canvas`);
   return { warnings, tasks, canvas };
 }
 

@@ -74,6 +74,16 @@ test('refuses grids larger than a fixed canvas', () => {
   assert.throws(() => composeArc([{ name: 'held', tasks: [taskA] }], { ...options, canvas: 2 }), /larger than the 2×2 canvas \(A\)/);
 });
 
+test('a fixed canvas leaves out training-only tasks that do not fit, with a warning', () => {
+  // A's widest grid has 3 columns: on a 2×2 canvas it cannot train, while held-out B (2×1 grids) fits.
+  const data = composeArc([{ name: 'other', tasks: [taskA] }, { name: 'held', tasks: [taskB] }], { ...options, canvas: 2 });
+  assert.deepEqual(data.train.rowKeys.filter((key) => key.startsWith('A')), []);
+  assert.ok(data.train.rowKeys.some((key) => key.startsWith('B')));
+  assert.deepEqual(data.testTasks.map((t) => t.id), ['B']);
+  assert.ok(data.warnings.some((w) => /1 training-only task\(s\) have grids larger than the 2×2 canvas and are left out \(A\)/.test(w)), data.warnings.join('\n'));
+  assert.throws(() => composeArc([{ name: 'other', tasks: [taskB] }, { name: 'held', tasks: [taskA] }], { ...options, canvas: 2 }), /larger than the 2×2 canvas \(A\)/);
+});
+
 test('leak warnings: known overlaps between the shared subsets', () => {
   assert.equal(leakWarnings(['training', 'evaluation', 'concept'], 'evaluation').length, 1);
   assert.match(leakWarnings(['training2', 'evaluation'], 'evaluation')[0], /training2.*leaks/);

@@ -151,6 +151,8 @@ export class TrmDb {
   addQueuedJob(job: NewQueuedJob, placement?: 'last' | 'first'): QueuedJobRow { return queuedJobs.addQueuedJob(this.sqlite, job, placement); }
   listQueuedJobs(): QueuedJobRow[] { return queuedJobs.listQueuedJobs(this.sqlite); }
   removeQueuedJob(id: number): boolean { return queuedJobs.removeQueuedJob(this.sqlite, id); }
+  claimQueuedJob(id: number, pid: number): boolean { return queuedJobs.claimQueuedJob(this.sqlite, id, pid); }
+  releaseQueuedJob(id: number): void { queuedJobs.releaseQueuedJob(this.sqlite, id); }
 
   // Recovery and settings
 

@@ -3,11 +3,13 @@
 // ends only that job. The queue supervises: stop = ask the job to checkpoint and exit, kill = SIGKILL, and a
 // training job that dies without finishing leaves its run 'interrupted' so it can be resumed.
 // Waiting jobs are stored in the database (queued_jobs) from enqueue until they start or are cancelled, so a quit
-// or a crash loses none: the next start calls restore() and they wait again in their order.
+// or a crash loses none: the next start calls restore() and they wait again in their order. An evaluation keeps
+// its row while it runs, marked with this process's pid, so one that a crash cut short is queued again too.
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../common/paths.ts';
 import { MAX_JOB_CONCURRENCY, type JobInfo, type JobState, type WorkbenchEvent } from '../../preload/contract.ts';
 import type { NewQueuedJob, QueuedJobRow, RunPatch, RunRow } from '../../db/index.ts';
+import { isProcessAlive } from '../../db/recovery.ts';
 import { forkJobProcess, type JobProcess, type JobProcessLauncher } from './launcher.ts';
 import type { FromJobMessage, JobSpec } from './protocol.ts';
 
@@ -21,6 +23,8 @@ export interface JobQueueDb {
   addQueuedJob(job: NewQueuedJob, placement?: 'last' | 'first'): QueuedJobRow;
   listQueuedJobs(): QueuedJobRow[];
   removeQueuedJob(id: number): boolean;
+  claimQueuedJob(id: number, pid: number): boolean;
+  releaseQueuedJob(id: number): void;
 }
 
 export interface JobQueueOptions {
@@ -37,6 +41,10 @@ export interface JobQueueOptions {
   onEvent?: (event: WorkbenchEvent) => void;
   /** Warnings, such as a stored job that cannot be restored (default console.warn). */
   warn?: (message: string) => void;
+  /** This workbench process's pid, marked on the evaluations it runs (default process.pid; tests play others). */
+  pid?: number;
+  /** Whether the process that started a stored evaluation is still running it (default: it exists). */
+  isProcessAlive?: (pid: number) => boolean;
 }
 
 export interface RestoreOptions {
@@ -54,7 +62,7 @@ export interface ShutdownOptions {
 interface Job {
   info: JobInfo;
   spec: JobSpec;
-  /** Its queued_jobs row while it waits; null once started or cancelled. */
+  /** Its queued_jobs row while it waits (and, for an evaluation, while it runs); null once gone. */
   storedId: number | null;
   process: JobProcess | null;
   /** What the job process reported before exiting, if anything. */
@@ -113,6 +121,8 @@ export class JobQueue {
   private readonly env: NodeJS.ProcessEnv;
   private readonly emit: (event: WorkbenchEvent) => void;
   private readonly warn: (message: string) => void;
+  private readonly pid: number;
+  private readonly isProcessAlive: (pid: number) => boolean;
   private restored = false;
   /** Set by shutdown: nothing starts any more and nothing new is accepted. */
   private closing = false;
@@ -124,6 +134,8 @@ export class JobQueue {
     this.env = options.env ?? process.env;
     this.emit = options.onEvent ?? (() => {});
     this.warn = options.warn ?? ((message) => console.warn(message));
+    this.pid = options.pid ?? process.pid;
+    this.isProcessAlive = options.isProcessAlive ?? isProcessAlive;
     // The stored setting can hold anything written through settings.set: a bad value must not lift the limit.
     const requested = options.concurrency ?? 1;
     this.concurrency = isJobConcurrency(requested) ? requested : 1;
@@ -158,6 +170,12 @@ export class JobQueue {
     const restored: JobInfo[] = [];
     const dropped = new Map<number, string>(); // run id → why its stored training job was dropped
     for (const row of this.db.listQueuedJobs()) {
+      if (row.startedBy !== null) {
+        // Started: by a workbench that is still running it (not ours to touch), or by one that died with it.
+        if (row.startedBy !== this.pid && this.isProcessAlive(row.startedBy)) continue;
+        this.db.releaseQueuedJob(row.id);
+        this.warn(`job queue: the ${String(row.kind)} job of run ${String(row.runId)} was cut short (workbench process ${row.startedBy} ended); queued again`);
+      }
       const spec = this.restorableSpec(row);
       if (typeof spec !== 'string') {
         restored.push({ ...this.add(spec, row.id, row.queuedAt).info });
@@ -314,10 +332,11 @@ export class JobQueue {
   }
 
   private start(job: Job): void {
-    // Removing the stored row is the claim: a second workbench that restored the same rows finds it gone.
+    // Taking the stored row is the claim: a second workbench that restored the same rows finds it gone or marked.
+    // Training removes it (a crash leaves the run 'interrupted'); an evaluation marks it until it ends.
     let claimed: boolean;
     try {
-      claimed = this.unstore(job);
+      claimed = job.spec.kind === 'evaluate' && job.storedId !== null ? this.db.claimQueuedJob(job.storedId, this.pid) : this.unstore(job);
     } catch (error) {
       this.finish(job, 'failed', `could not take the job off the stored queue: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -375,6 +394,10 @@ export class JobQueue {
   }
 
   private finish(job: Job, state: JobState, error: string | null): void {
+    if (job.info.startedAtMs !== null && job.storedId !== null) { // an evaluation that ran: done with its row
+      this.removeStoredRow(job.storedId);
+      job.storedId = null;
+    }
     job.info.endedAtMs = Date.now();
     job.info.error = error;
     this.setState(job, state);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type TrmDb } from '../../db/index.ts';
-import { JobQueue } from '../../main/jobs/queue.ts';
+import { JobQueue, type JobQueueOptions } from '../../main/jobs/queue.ts';
 import type { WorkbenchEvent } from '../../preload/contract.ts';
 
 test('a stored concurrency that is not a whole number from 1 to the maximum is ignored with a warning', async () => {
@@ -26,13 +26,13 @@ test('a stored concurrency that is not a whole number from 1 to the maximum is i
 const FAKE_TRAINER = fileURLToPath(new URL('./fake-trainer.ts', import.meta.url));
 
 /** The app's side of one session on a workspace: its database connection and a queue running the fake trainer. */
-function openSession(home: string, concurrency = 1) {
+function openSession(home: string, concurrency = 1, options: Partial<JobQueueOptions> = {}) {
   const db = openDatabase(join(home, 'trm.sqlite'));
   const events: WorkbenchEvent[] = [];
   const warnings: string[] = [];
   const queue = new JobQueue({
     db, concurrency, trainerModule: FAKE_TRAINER, env: { ...process.env, TRM_HOME: home },
-    onEvent: (event) => events.push(event), warn: (message) => warnings.push(message),
+    onEvent: (event) => events.push(event), warn: (message) => warnings.push(message), ...options,
   });
   /** Job ids in the order they started running. */
   const started = () => events.flatMap((event) => (event.type === 'job' && event.job.state === 'running' ? [event.job.jobId] : []));
@@ -312,5 +312,53 @@ test('two workbenches on one workspace restoring the same stored job: only one r
   } finally {
     await other.close();
     await cleanUp();
+  }
+});
+
+test('a running evaluation keeps its stored row, marked with the workbench pid, until it ends; training does not', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'trm-jobs-'));
+  const rowsWhenRunning = new Map<number, { runId: number; startedBy: number | null }[]>();
+  // Events arrive synchronously from the queue, so the rows seen here are the rows at the moment the job starts.
+  const session = openSession(home, 1, { pid: 4242, onEvent: (event) => {
+    if (event.type === 'job' && event.job.state === 'running') rowsWhenRunning.set(event.job.runId, session.db.listQueuedJobs().map(({ runId, startedBy }) => ({ runId, startedBy })));
+  } });
+  try {
+    const [evaluated, trained] = [addRun(session.db, 'finish'), addRun(session.db, 'finish')];
+    const evaluation = session.queue.enqueue({ kind: 'evaluate', runId: evaluated, checkpoint: 'best' });
+    assert.equal((await session.queue.whenEnded(evaluation.jobId)).state, 'finished');
+    const training = session.queue.enqueue({ kind: 'train', runId: trained });
+    assert.equal((await session.queue.whenEnded(training.jobId)).state, 'finished');
+    assert.deepEqual(rowsWhenRunning.get(evaluated), [{ runId: evaluated, startedBy: 4242 }]);
+    assert.deepEqual(rowsWhenRunning.get(trained), []);
+    assert.deepEqual(session.db.listQueuedJobs(), [], 'an ended evaluation leaves no row');
+  } finally {
+    await session.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('an evaluation cut short by a crash of its workbench runs again at the next start; one another live workbench runs is left alone', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'trm-jobs-'));
+  const live = 4343;
+  const session = openSession(home, 1, { pid: 4242, isProcessAlive: (pid) => pid === live });
+  try {
+    const [crashed, elsewhere] = [addRun(session.db, 'finish'), addRun(session.db, 'finish')];
+    // As a crash leaves them: evaluations started by workbench processes, their rows still stored.
+    const crashedRow = session.db.addQueuedJob({ kind: 'evaluate', runId: crashed, payload: { checkpoint: 'step_7' }, queuedAt: 1 });
+    const elsewhereRow = session.db.addQueuedJob({ kind: 'evaluate', runId: elsewhere, payload: {}, queuedAt: 2 });
+    assert.ok(session.db.claimQueuedJob(crashedRow.id, 999_999));
+    assert.ok(session.db.claimQueuedJob(elsewhereRow.id, live));
+    assert.equal(session.db.claimQueuedJob(elsewhereRow.id, 4242), false, 'a started job cannot be claimed twice');
+
+    const restored = session.queue.restore();
+    assert.deepEqual(restored.map((job) => [job.kind, job.runId]), [['evaluate', crashed]]);
+    assert.match(session.warnings.join('\n'), new RegExp(`evaluate job of run ${crashed} was cut short \\(workbench process 999999 ended\\); queued again`));
+    assert.equal((await session.queue.whenEnded(restored[0]!.jobId)).state, 'finished');
+    assert.deepEqual(session.db.getSetting(`fake-trainer.${crashed}`), { kind: 'evaluate', checkpoint: 'step_7' });
+    assert.equal(session.db.getSetting(`fake-trainer.${elsewhere}`), undefined, 'the live workbench still has it');
+    assert.deepEqual(session.db.listQueuedJobs().map(({ runId, startedBy }) => ({ runId, startedBy })), [{ runId: elsewhere, startedBy: live }]);
+  } finally {
+    await session.close();
+    rmSync(home, { recursive: true, force: true });
   }
 });

@@ -3,6 +3,11 @@
 import type { ReactNode } from 'react';
 import { cellColour } from './palette.ts';
 
+/** Under the cells, showing through the hairline gaps between them. */
+export const GRID_GAP_COLOUR = '#555';
+/** Glyph text on light and on dark cells. */
+export const GLYPH_COLOURS = { onLight: '#111', onDark: '#fff' } as const;
+
 export interface GridProps {
   /** Rows of cell values 0–9 (other values draw as "unknown"). */
   cells: readonly (readonly number[])[];
@@ -32,7 +37,7 @@ export function Grid({ cells, cellSize = 16, showGridLines = true, label, glyphs
         const row = Math.floor(((event.clientY - box.top) / box.height) * rows);
         if (row >= 0 && row < rows && col >= 0 && col < columns) onCellClick(row, col);
       })}>
-      <rect width={width} height={height} fill="#555" />
+      <rect width={width} height={height} fill={GRID_GAP_COLOUR} />
       {cells.flatMap((row, r) =>
         row.map((value, c) => (
           <rect key={`${r}-${c}`} x={c * cellSize + gap / 2} y={r * cellSize + gap / 2} width={cellSize - gap} height={cellSize - gap} fill={cellColour(value)} />
@@ -51,7 +56,7 @@ export function Grid({ cells, cellSize = 16, showGridLines = true, label, glyphs
 
 /** Dark text on the light palette colours (yellow, grey, light blue, green, orange), white on the rest. */
 export function glyphColour(value: number): string {
-  return [3, 4, 5, 7, 8].includes(value) ? '#111' : '#fff';
+  return [3, 4, 5, 7, 8].includes(value) ? GLYPH_COLOURS.onLight : GLYPH_COLOURS.onDark;
 }
 
 /** The same grid drawn on a canvas (PNG export): same colours, gaps and glyphs as <Grid>. */
@@ -59,7 +64,7 @@ export function drawGrid(context: CanvasRenderingContext2D, cells: readonly (rea
   const rows = cells.length;
   const columns = rows > 0 ? cells[0].length : 0;
   const gap = cellSize >= 6 ? 1 : 0;
-  context.fillStyle = '#555';
+  context.fillStyle = GRID_GAP_COLOUR;
   context.fillRect(x, y, columns * cellSize, rows * cellSize);
   context.textAlign = 'center';
   context.textBaseline = 'middle';

@@ -7,6 +7,7 @@ import type { TraceDetail } from '../../preload/contract.ts';
 import { Grid } from '../common/Grid.tsx';
 import { formatDateTime } from '../common/format.ts';
 import { CellDistributionChart, ConvergenceChart, HaltingChart, PcaChart } from './charts.tsx';
+import { downloadStepsGif } from './export-gif.ts';
 import { downloadFilmStrip } from './export-png.ts';
 import { cellDistribution, cellsOf, changedCells, haltingSummary, shownTokens, wrongCells } from './trace-model.ts';
 
@@ -225,6 +226,7 @@ export function TraceView({ trace }: { trace: TraceDetail }) {
           <span className="muted">T={trace.model.hCycles}, n={trace.model.lCycles}, N_sup={trace.model.haltMaxSteps}</span>
           <span className="muted">traced {formatDateTime(trace.info.createdAt)}</span>
           <button className="small" onClick={() => downloadFilmStrip(trace)}>Export film strip PNG</button>
+          <button className="small" onClick={() => downloadStepsGif(trace)}>Export GIF</button>
         </div>
         <TraceWarnings trace={trace} />
         <div className="halting-summary" data-testid="halting-summary">

@@ -1,10 +1,11 @@
 // The step viewer end to end in browser mode: a tiny Sudoku run trained by the real trainer in a temporary
 // TRM_HOME, the real server and Chromium. Traces a pasted puzzle (with inner updates), scrubs with the keyboard,
-// toggles overlays, opens a cell's distribution, checks the halting chart, exports the film strip, opens the
-// dataset view and traces a puzzle from it, and shows two checkpoints side by side. Screenshots: test-artifacts/.
+// toggles overlays, opens a cell's distribution, checks the halting chart, exports the film strip and the GIF
+// (checked with the test decoder and with Chromium's own), opens the dataset view and traces a puzzle from it, and shows two checkpoints side by side. Screenshots: test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { decodeGif } from '../common/gif-decode.ts';
 import { skip, startBrowserUi, temporaryWorkspace, TINY_SUDOKU4, trainRun, type BrowserUi } from './browser-harness.ts';
 
 const OVERRIDES = { ...TINY_SUDOKU4, 'model.haltMaxSteps': '8', 'train.evalInterval': '20', 'train.checkpointInterval': '10' };
@@ -35,7 +36,7 @@ after(() => ui?.close());
 
 const stepLabel = () => page.getByTestId('step-label').innerText();
 
-test('trace a pasted puzzle: scrub, overlays, cell distribution, halting chart, inner strip, PNG export', { skip, timeout: 120_000 }, async () => {
+test('trace a pasted puzzle: scrub, overlays, cell distribution, halting chart, inner strip, PNG and GIF export', { skip, timeout: 120_000 }, async () => {
   await ui.open(`#/viewer?run=${runId}`);
   await page.getByRole('link', { name: 'Step viewer' }).waitFor();
   await page.getByLabel('Puzzle text').fill(puzzleText);
@@ -96,7 +97,39 @@ test('trace a pasted puzzle: scrub, overlays, cell distribution, halting chart, 
   const png = (await ui.download('Export film strip PNG')).bytes;
   assert.deepEqual([...png.subarray(1, 4)], [...Buffer.from('PNG')]);
   assert.ok(png.length > 2000);
+
+  // The GIF: a frame per step, each showing that step (so no two frames in a row are alike), the last held longer.
+  const traceId = await page.locator('.trace-view').getAttribute('data-trace-id');
+  const gifFile = await ui.download('Export GIF');
+  assert.equal(gifFile.name, `trace-${traceId}-steps.gif`);
+  assert.equal(gifFile.bytes.subarray(0, 6).toString('latin1'), 'GIF89a');
+  const gif = decodeGif(gifFile.bytes);
+  assert.equal(gif.loopCount, 0, 'loops forever');
+  assert.equal(gif.frames.length, N, 'one frame per step');
+  assert.deepEqual(gif.frames.map((frame) => frame.delayMs), [...Array(N - 1).fill(700), 2000]);
+  gif.frames.slice(1).forEach((frame, i) => assert.ok(frame.indices.some((index, pixel) => index !== gif.frames[i].indices[pixel]), `frame ${i + 2} differs from frame ${i + 1}`));
+  const colourOf = (index: number) => gif.palette[index].join(',');
+  assert.ok(gif.frames[0].indices.some((index) => colourOf(index) === '85,85,85'), 'the grids are drawn (their #555 gaps)');
+  // Chromium's own decoder reads the file and gets the same first frame, pixel for pixel.
+  const chromiumPixels = Buffer.from(await page.evaluate(firstFrameRgbaBase64(gifFile.bytes.toString('base64'))) as string, 'base64');
+  const mismatches = gif.frames[0].indices.filter((index, pixel) => colourOf(index) !== [...chromiumPixels.subarray(pixel * 4, pixel * 4 + 3)].join(',')).length;
+  assert.equal(mismatches, 0, 'pixels Chromium decodes differently');
 });
+
+/** A page script: the first frame of a GIF (base64) decoded by the browser, as base64 RGBA. A string, so this
+ *  Node-typed file needs no DOM types. */
+function firstFrameRgbaBase64(gifBase64: string): string {
+  return `(async () => {
+    const bytes = Uint8Array.from(atob('${gifBase64}'), (char) => char.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/gif' }));
+    const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    const rgba = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    let text = '';
+    for (let i = 0; i < rgba.length; i += 8192) text += String.fromCharCode(...rgba.subarray(i, i + 8192));
+    return btoa(text);
+  })()`;
+}
 
 test('dataset view: the evaluated puzzles, halting histogram, click-through to a trace', { skip, timeout: 120_000 }, async () => {
   await ui.open(`#/viewer?run=${runId}&dataset=latest`);

@@ -1,7 +1,7 @@
 // The job queue's waiting jobs, stored from enqueue until the job starts or is cancelled, so a relaunch after a
 // quit or a crash restores them in order. An evaluation keeps its row while it runs (`startedBy`), so a crash of
-// the workbench running it does not lose it either. What a kind and its payload mean belongs to main/jobs/queue.ts, which
-// checks each row when it restores it; here they are stored as given.
+// the workbench running it does not lose it either. What a kind and its payload mean belongs to
+// main/jobs/queue.ts, which checks each row when it restores it; here they are stored as given.
 import { prepared, type Database } from './sql.ts';
 
 export interface NewQueuedJob {

@@ -54,6 +54,16 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
     if (job) throw new ApiError({ code: 'conflict', message: `cannot ${action} run ${runId}: its ${job.kind} job is ${job.state}` });
   }
 
+  /** Applies "jobs at once" to the live queue, then stores it (jobs.setConcurrency, or settings.set of its key). */
+  function setJobConcurrency(concurrency: unknown): void {
+    try {
+      jobs.setConcurrency(concurrency as number); // first: it refuses what the queue cannot run, before anything is stored
+    } catch (error) {
+      throw new ApiError({ code: 'invalid-payload', message: (error as Error).message });
+    }
+    db.setSetting(CONCURRENCY_SETTING, concurrency as number);
+  }
+
   function requirePreset(name: string): void {
     if (!findPreset(name)) throw new ApiError({ code: 'not-found', message: `unknown preset '${name}'`, fieldErrors: { preset: `valid presets: ${PRESETS.map((p) => p.name).join(', ')}` } });
   }
@@ -89,8 +99,7 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
     'jobs.list': () => jobs.list(),
     'jobs.getConcurrency': () => ({ concurrency: jobs.getConcurrency(), max: MAX_JOB_CONCURRENCY }),
     'jobs.setConcurrency': ({ concurrency }) => {
-      jobs.setConcurrency(concurrency); // applied first: it refuses what the queue cannot run, before anything is stored
-      db.setSetting(CONCURRENCY_SETTING, concurrency);
+      setJobConcurrency(concurrency);
       return { concurrency, max: MAX_JOB_CONCURRENCY };
     },
     'metrics.keys': ({ runId }) => db.listMetricKeys(runId),
@@ -121,7 +130,8 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
     },
     'settings.get': ({ key }) => db.getSetting<JsonValue>(key) ?? null,
     'settings.set': ({ key, value }) => {
-      db.setSetting(key, value);
+      if (key === CONCURRENCY_SETTING) setJobConcurrency(value); // the same checks and live effect as its own channel
+      else db.setSetting(key, value);
       return null;
     },
     'app.info': () => ({ ...app, backend: db.getSetting<string>(BACKEND_SETTING) ?? 'auto' }),

@@ -85,6 +85,17 @@ test('the real handlers over a database: runs, settings, presets, config, errors
     assert.deepEqual(await call('jobs.setConcurrency', { concurrency: 3 }), { ok: true, value: { concurrency: 3, max: MAX_JOB_CONCURRENCY } });
     assert.equal(backend.jobs.getConcurrency(), 3);
     assert.deepEqual(await call('settings.get', { key: CONCURRENCY_SETTING }), { ok: true, value: 3 });
+    // The generic settings channel writes the same setting through the same checks, and applies it at once.
+    assert.deepEqual(await call('settings.set', { key: CONCURRENCY_SETTING, value: 2 }), { ok: true, value: null });
+    assert.equal(backend.jobs.getConcurrency(), 2);
+    for (const value of ['four', 0, 1.5, null]) {
+      const refused = await call('settings.set', { key: CONCURRENCY_SETTING, value });
+      assert.equal(!refused.ok && refused.error.code, 'invalid-payload');
+      assert.match(!refused.ok ? refused.error.message : '', /jobs at once must be a whole number from 1 to 16/);
+    }
+    assert.equal(backend.jobs.getConcurrency(), 2);
+    assert.deepEqual(await call('settings.get', { key: CONCURRENCY_SETTING }), { ok: true, value: 2 });
+    assert.deepEqual(await call('jobs.setConcurrency', { concurrency: 3 }), { ok: true, value: { concurrency: 3, max: MAX_JOB_CONCURRENCY } });
     const info = await call('app.info', {});
     assert.deepEqual(info.ok && info.value, { mode: 'browser', version: '9.9.9', workspace: home, backend: 'wasm' });
     const fields = await call('config.describe', { preset: 'sudoku4-mlp' });

@@ -1,8 +1,10 @@
-// Engine profiler: `node --import tsx bench/engine-prof.ts --preset NAME [--steps N] [--batch B] [--eval ROWS] [--profile]`.
+// Engine profiler: `node --import tsx bench/engine-prof.ts --preset NAME [--steps N] [--batch B] [--eval ROWS] [--profile]
+// [--set key=value …]`.
 // Synthetic random batches; prints median ms/step, AdamATan2/EMA time, per-kernel times (--profile) and eval rows·steps/s.
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../main/trm/backend.ts';
 import { presetConfig } from '../main/trm/presets.ts';
+import { applyOverrides } from '../main/trm/config.ts';
 import { TRM } from '../main/trm/model.ts';
 import { TrainStepper, evaluate } from '../main/trm/act.ts';
 import { Rng } from '../main/common/rng.ts';
@@ -20,7 +22,9 @@ const steps = Number(flag('steps', '8'));
 const profile = args.includes('--profile');
 const evalRows = Number(flag('eval', '0'));
 await selectBackend('wasm');
-const cfg = presetConfig(preset);
+// `--set key=value` (repeatable) overrides config fields, as in `trm train`.
+const overrides = Object.fromEntries(args.flatMap((arg, i) => (args[i - 1] === '--set' ? [[arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]] : [])));
+const cfg = applyOverrides(presetConfig(preset), overrides);
 cfg.model.numPuzzleIdentifiers = Math.max(cfg.model.numPuzzleIdentifiers, 1000);
 if (flag('batch')) cfg.train.batchSize = Number(flag('batch'));
 const model = TRM.create(cfg.model, 1);

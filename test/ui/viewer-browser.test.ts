@@ -1,7 +1,8 @@
 // The step viewer end to end in browser mode: a tiny Sudoku run trained by the real trainer in a temporary
 // TRM_HOME, the real server and Chromium. Traces a pasted puzzle (with inner updates), scrubs with the keyboard,
 // toggles overlays, opens a cell's distribution, checks the halting chart, exports the film strip and the GIF
-// (checked with the test decoder and with Chromium's own), opens the dataset view and traces a puzzle from it, and shows two checkpoints side by side. Screenshots: test-artifacts/.
+// (checked with the test decoder and with Chromium's own), opens the dataset view and traces a puzzle from it,
+// and shows two checkpoints side by side. Screenshots: test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';

@@ -7,7 +7,7 @@
 import { loadavg } from 'node:os';
 import { selectBackend } from '../main/trm/backend.ts';
 import { resolveConfig } from '../main/train/run.ts';
-import { createEngine } from '../main/train/engine.ts';
+import { startTrainingEngine } from '../main/train/engine.ts';
 import { evaluateEngine } from '../main/train/evaluate.ts';
 import { scoreBatch, type ExampleResult } from '../main/train/scoring.ts';
 import type { ArcTaskData } from '../main/puzzles/arc/arc-task.ts';
@@ -28,10 +28,10 @@ const preset = flag('preset', 'arc-mini-att');
 const budgetMs = Number(flag('minutes', '10')) * 60_000;
 const evalEvery = Number(flag('eval-every', '250'));
 
-await selectBackend();
+const backend = await selectBackend();
 const { config, data } = resolveConfig(preset, overrides);
 const arc = data as ArcTaskData;
-const engine = createEngine(config);
+const { engine, threads } = await startTrainingEngine(config, backend.name);
 const batches = data.trainBatches(config.train.batchSize, config.train.seed);
 const print = (line: object) => console.log(JSON.stringify({ preset, overrides: { ...overrides, 'data.tasks': undefined }, ...line }));
 
@@ -61,7 +61,7 @@ let lossSum = 0;
 let lossCount = 0;
 for (let step = 1; ; step++) {
   const t0 = Date.now();
-  const metrics = engine.trainStep(batches.next());
+  const metrics = await engine.trainStep(batches.next());
   trainMs += Date.now() - t0;
   lossSum += metrics.lm_loss;
   lossCount++;
@@ -70,7 +70,7 @@ for (let step = 1; ; step++) {
   const testResults: ExampleResult[] = [];
   const evaluation = evaluateEngine(engine, data, { batchSize: 256, onResults: (rows) => testResults.push(...rows) });
   print({
-    step, minutes: +((Date.now() - start) / 60_000).toFixed(2), msPerStep: Math.round(trainMs / step), loss: +(lossSum / lossCount).toFixed(3),
+    step, threads, minutes: +((Date.now() - start) / 60_000).toFixed(2), msPerStep: Math.round(trainMs / step), loss: +(lossSum / lossCount).toFixed(3),
     pass2: evaluation.metrics['pass@2'], solved: evaluation.perPuzzle.filter((p) => p.correct).map((p) => p.puzzleKey),
     testRows: exactByTask(testResults), trainRows: trainRowsExact(step), load: +loadavg()[0].toFixed(1),
   });

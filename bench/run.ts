@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../main/trm/backend.ts';
 import { ARC_MINI_TASKS, arcTaskPath } from './arc-tasks.ts';
 import { resolveConfig } from '../main/train/run.ts';
-import { createEngine } from '../main/train/engine.ts';
+import { createEngine, startTrainingEngine } from '../main/train/engine.ts';
 import { TRM } from '../main/trm/model.ts';
 import { findPreset, PRESETS } from '../main/trm/presets.ts';
 import { trace } from '../main/trace/trace.ts';
@@ -33,17 +33,17 @@ async function speed(presetNames: string[]) {
     // ARC presets need a task set: the ten small ARC-AGI-1 tasks of the learning bench.
     const overrides: Record<string, string> = findPreset(name)?.config.data.kind === 'arc' ? { 'data.tasks': ARC_MINI_TASKS.map(arcTaskPath).join(',') } : {};
     const { config, data } = resolveConfig(name, overrides);
-    const engine = createEngine(config);
+    const { engine, threads } = await startTrainingEngine(config, backend.name);
     const batches = data.trainBatches(config.train.batchSize, 1);
     const warmup = 3;
     const measured = 12;
-    for (let i = 0; i < warmup; i++) engine.trainStep(batches.next());
+    for (let i = 0; i < warmup; i++) await engine.trainStep(batches.next());
     const tensorsBefore = tf.memory().numTensors;
     const times: number[] = [];
     for (let i = 0; i < measured; i++) {
       const batch = batches.next(); // data generation is timed separately from the step
       const t0 = performance.now();
-      engine.trainStep(batch);
+      await engine.trainStep(batch);
       times.push(performance.now() - t0);
     }
     const t0 = performance.now();
@@ -69,7 +69,7 @@ async function speed(presetNames: string[]) {
     const m = config.model;
     const result = {
       preset: name, backend: backend.name, backendVersion: backend.version, parameters: engine.model.parameterCount(),
-      batchSize: config.train.batchSize, seqLen: m.seqLen, hiddenSize: m.hiddenSize, T: m.hCycles, n: m.lCycles,
+      batchSize: config.train.batchSize, threads, seqLen: m.seqLen, hiddenSize: m.hiddenSize, T: m.hCycles, n: m.lCycles,
       msPerStepMedian: round(median), msPerStepMin: round(times[0]), msPerStepMax: round(times[times.length - 1]),
       examplesSupervisionStepsPerSecond: round((config.train.batchSize / median) * 1000),
       dataMsPerBatch: round(dataMsPerBatch), evalRows: evalBatch?.size ?? 0, evalRowsStepsPerSecond, tensorLeakPerStep: (tf.memory().numTensors - tensorsBefore) / measured,
@@ -107,11 +107,13 @@ async function learn(options: LearnOptions) {
     const nSup = resolveConfig(preset, overrides).config.model.haltMaxSteps;
     const started = Date.now();
     let steps = 0;
+    let threads = 1;
     let lastStepAt = started;
     const evalSeconds: number[] = [];
     await trainRun(runId, {
       minutes,
       onEvent: (e) => {
+        if (e.type === 'started') threads = e.threads;
         if (e.type === 'metric') lastStepAt = Date.now();
         if (e.type === 'eval') {
           evalSeconds.push((Date.now() - lastStepAt) / 1000);
@@ -133,7 +135,7 @@ async function learn(options: LearnOptions) {
     })) : [];
     const best = curve.reduce((b, p) => (Number(p[metric]) > Number(b[metric]) ? p : b), { [metric]: -1, minutes: 0, step: 0 } as (typeof curve)[number]);
     return {
-      preset, metric, budgetMinutes: minutes, heldOutExamples: at('eval/count', 0) ?? null, stepsDone: steps, overrides: options.overrides ?? {},
+      preset, metric, budgetMinutes: minutes, threads, heldOutExamples: at('eval/count', 0) ?? null, stepsDone: steps, overrides: options.overrides ?? {},
       final: curve.at(-1)?.[metric] ?? null, best: best[metric], bestAtMinutes: best.minutes, loadAverage: loadavg().map(round), curve,
     };
   } finally {

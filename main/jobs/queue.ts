@@ -6,10 +6,12 @@
 // or a crash loses none: the next start calls restore() and they wait again in their order. An evaluation keeps
 // its row while it runs, marked with this process's pid, so one that a crash cut short is queued again too.
 import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { PACKAGE_ROOT } from '../common/paths.ts';
 import { MAX_JOB_CONCURRENCY, type JobInfo, type JobState, type WorkbenchEvent } from '../../preload/contract.ts';
 import type { NewQueuedJob, QueuedJobRow, RunPatch, RunRow } from '../../db/index.ts';
 import { isProcessAlive } from '../../db/recovery.ts';
+import { CORES_ENV } from '../trm/data-parallel.ts';
 import { forkJobProcess, type JobProcess, type JobProcessLauncher } from './launcher.ts';
 import type { FromJobMessage, JobSpec } from './protocol.ts';
 
@@ -349,7 +351,8 @@ export class JobQueue {
     this.setState(job, 'running');
     let child: JobProcess;
     try {
-      child = this.launch({ env: this.env });
+      // The job's share of the cores, which its training steps use (train.threads = 0, main/trm/data-parallel.ts).
+      child = this.launch({ env: { ...this.env, [CORES_ENV]: String(Math.max(1, Math.floor(availableParallelism() / this.concurrency))) } });
     } catch (error) {
       this.finish(job, 'failed', `could not start the job process: ${error instanceof Error ? error.message : String(error)}`);
       return;

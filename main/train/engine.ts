@@ -3,6 +3,8 @@
 import type { Batch } from '../common/batch.ts';
 import type { RunConfig } from '../trm/config.ts';
 import { TRM } from '../trm/model.ts';
+import { GradientThreads, resolveThreadCount } from '../trm/data-parallel.ts';
+import type { BackendName } from '../trm/backend.ts';
 import { evaluate, TrainStepper, withEmaWeights, type EvalStep, type EvaluateOptions } from '../trm/act.ts';
 import type { CheckpointContents, NamedTensor } from './checkpoint.ts';
 import { CheckpointError } from './checkpoint.ts';
@@ -12,7 +14,7 @@ export interface Engine {
   model: TRM;
   stepper: TrainStepper;
   /** One optimizer step; metrics named as spec §2.5 (lm_loss, exact_accuracy, …) plus lr. */
-  trainStep(batch: Batch): StepMetrics;
+  trainStep(batch: Batch): Promise<StepMetrics>;
   /** All N_sup supervision steps on a batch with the EMA weights (eval mode). */
   rollout(batch: Batch, options?: EvaluateOptions): EvalStep[];
   snapshot(meta: Record<string, unknown>): CheckpointContents;
@@ -22,14 +24,23 @@ export interface Engine {
 
 const flat = (data: Float32Array | Int32Array | Uint8Array): NamedTensor => ({ shape: [data.length], data });
 
-export function createEngine(config: RunConfig): Engine {
+/** An engine for training on the active backend, with `config.train.threads` resolved (0 = auto) and that many
+ *  threads sharing each step. */
+export async function startTrainingEngine(config: RunConfig, backend: string): Promise<{ engine: Engine; threads: number }> {
+  const threads = resolveThreadCount(config.train.threads, backend, config.train.batchSize);
+  const helpers = threads > 1 ? await GradientThreads.start(threads - 1, config.model, backend as BackendName) : null;
+  return { engine: createEngine(config, helpers), threads };
+}
+
+/** `helpers`: threads that share every step's slots (data-parallel.ts); the engine closes them on dispose. */
+export function createEngine(config: RunConfig, helpers: GradientThreads | null = null): Engine {
   const model = TRM.create(config.model, config.train.seed);
   const stepper = new TrainStepper(model, config.train);
   return {
     model,
     stepper,
-    trainStep(batch) {
-      const m = stepper.step(batch);
+    async trainStep(batch) {
+      const m = helpers ? await stepper.stepParallel(batch, helpers) : stepper.step(batch);
       const losses = { lm_loss: m.lmLoss, q_halt_loss: m.qHaltLoss, halted_count: m.haltedCount, lr: m.lr };
       // The accuracies are over rows that halted at this step (spec §2.5); with none there is nothing to report.
       if (m.haltedCount === 0) return losses;
@@ -85,6 +96,7 @@ export function createEngine(config: RunConfig): Engine {
       });
     },
     dispose() {
+      void helpers?.close();
       stepper.dispose();
       model.dispose();
     },

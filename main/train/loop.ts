@@ -7,7 +7,7 @@ export type StepMetrics = Record<string, number>;
 
 export interface LoopCallbacks {
   /** One optimizer step on a batch; `step` is the 1-based number of this update. Returns its metrics. */
-  trainStep(batch: Batch, step: number): StepMetrics;
+  trainStep(batch: Batch, step: number): StepMetrics | Promise<StepMetrics>;
   nextBatch(): Batch;
   /** Called after every step with its metrics, timing and position in the training set. */
   onStep?(step: number, metrics: StepMetrics, timing: StepTiming): void;
@@ -65,7 +65,7 @@ export async function runTrainingLoop(options: LoopOptions, callbacks: LoopCallb
     const batch = callbacks.nextBatch();
     const stepStarted = performance.now();
     step += 1;
-    const metrics = callbacks.trainStep(batch, step);
+    const metrics = await callbacks.trainStep(batch, step);
     const now = performance.now();
     examples += options.batchSize;
     callbacks.onStep?.(step, metrics, {

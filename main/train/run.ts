@@ -14,7 +14,7 @@ import { TRM } from '../trm/model.ts';
 import { runTrainingLoop, type StepMetrics } from './loop.ts';
 import { readCheckpoint, writeCheckpoint, CheckpointError } from './checkpoint.ts';
 import type { TrainEvent, TrainEventListener } from './events.ts';
-import { createEngine, type Engine } from './engine.ts';
+import { createEngine, startTrainingEngine, type Engine } from './engine.ts';
 import { evaluateEngine } from './evaluate.ts';
 
 export const APP_VERSION = '0.1.0';
@@ -142,7 +142,8 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     const backend = await selectBackend(requested);
     const data = openTaskData(config.data, config.train.seed);
     if (data.fingerprint !== run.datasetFingerprint) throw new RunError(`run ${runId}: its data changed since the run was created (fingerprint ${data.fingerprint} ≠ ${run.datasetFingerprint})`);
-    engine = createEngine(config);
+    let threads: number;
+    ({ engine, threads } = await startTrainingEngine(config, backend.name));
     const batches = data.trainBatches(config.train.batchSize, config.train.seed);
 
     // Resume from the latest checkpoint; metric rows logged after it are dropped and will be logged again.
@@ -156,10 +157,11 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     }
     db.deleteMetricsAfter(runId, startStep);
     // The stored config gets this invocation's total steps and the data's epoch size (runs created before it was recorded).
-    const storedConfig = { ...run.config, train: config.train, trainExamplesPerEpoch: data.trainExamplesPerEpoch };
-    const configChanged = Boolean(options.maxSteps) || run.config.trainExamplesPerEpoch !== data.trainExamplesPerEpoch;
+    // … and the threads this invocation uses (train.threads 0 = auto is resolved per machine and backend).
+    const storedConfig = { ...run.config, train: config.train, trainExamplesPerEpoch: data.trainExamplesPerEpoch, threads };
+    const configChanged = Boolean(options.maxSteps) || run.config.trainExamplesPerEpoch !== data.trainExamplesPerEpoch || run.config.threads !== threads;
     db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: run.startedAt ?? Date.now(), endedAt: null, error: null, backend: backend.name, backendVersion: backend.version, step: startStep, ...(configChanged ? { config: storedConfig } : {}) });
-    emit({ type: 'started', runId, backend: backend.name, backendVersion: backend.version, parameterCount: engine.model.parameterCount(), totalSteps: config.train.maxSteps, resumedFromStep: startStep });
+    emit({ type: 'started', runId, backend: backend.name, backendVersion: backend.version, parameterCount: engine.model.parameterCount(), totalSteps: config.train.maxSteps, resumedFromStep: startStep, threads });
 
     const checkpointDir = join(runDirectory(runId), 'checkpoints');
     mkdirSync(checkpointDir, { recursive: true });

@@ -6,7 +6,7 @@ import type { Batch } from '../common/batch.ts';
 import { Rng } from '../common/rng.ts';
 import type { TrainConfig } from './config.ts';
 import { actLoss, sequenceStats } from './loss.ts';
-import type { GradStepOutput, TRM } from './model.ts';
+import type { Carry, GradStepOutput, TRM } from './model.ts';
 import { AdamATan2, Ema, learningRate, signSgdUpdate, withWeights, type AdamATan2State } from './optim.ts';
 
 /** B slots, each holding one example until it halts. y, z are [B, S, D]; the rest is per slot. */
@@ -98,40 +98,77 @@ export class TrainStepper {
   /** One optimizer step = one supervision step for every slot; `batch` only fills the halted slots.
    *  `inspect` sees the raw step output and gradients (stored layout) before the update; it must not keep them. */
   step(batch: Batch, inspect?: (output: GradStepOutput) => void): TrainStepMetrics {
-    const { model, train } = this;
-    const { haltMaxSteps, loss: lossKind } = model.config;
-    const B = train.batchSize;
-    if (batch.size !== B || batch.seqLen !== model.config.seqLen) {
-      throw new Error(`batch is ${batch.size}×${batch.seqLen}, expected ${B}×${model.config.seqLen}`);
+    this.loadHaltedSlots(batch);
+    const puzzleRows = this.model.puzzleRows(this.carry.data.puzzleIdentifiers);
+    const group = slotGroupGradients(this.model, this.carry, this.carry.data, puzzleRows, this.train.batchSize, inspect);
+    return this.update(group, puzzleRows);
+  }
+
+  /** The same optimizer step with the slots shared between this thread and `helpers` (data parallel): each group's
+   *  loss is scaled by 1/B of the whole batch, so the groups' gradients sum to the batch gradient. This thread
+   *  computes the first group while the helpers compute theirs. */
+  async stepParallel(batch: Batch, helpers: GradientHelpers): Promise<TrainStepMetrics> {
+    const { model } = this;
+    const B = this.train.batchSize;
+    this.loadHaltedSlots(batch);
+    const data = this.carry.data;
+    const puzzleRows = model.puzzleRows(data.puzzleIdentifiers);
+    const bounds = slotGroupBounds(B, helpers.count + 1);
+    const y = this.carry.y.dataSync() as Float32Array;
+    const z = this.carry.z.dataSync() as Float32Array;
+    const rows = puzzleRows ? (puzzleRows.dataSync() as Float32Array) : null;
+    const perSlot = y.length / B;
+    const rowWidth = rows ? rows.length / B : 0;
+    const weights = new Map<string, Float32Array>([...model.trainable].map(([key, v]) => [key, v.dataSync() as Float32Array]));
+    weights.set('inner.H_init', model.hInit.dataSync() as Float32Array);
+    weights.set('inner.L_init', model.lInit.dataSync() as Float32Array);
+    const requests = bounds.slice(1).map(([from, to]): SlotGroupRequest => ({
+      weights, batchSize: B, data: sliceBatch(data, from, to),
+      y: y.slice(from * perSlot, to * perSlot), z: z.slice(from * perSlot, to * perSlot),
+      puzzleRows: rows ? rows.slice(from * rowWidth, to * rowWidth) : null,
+    }));
+    const remote = helpers.compute(requests); // posted now, so the helpers run while this thread computes its group
+    remote.catch(() => {}); // a helper's failure is thrown by the await below, or moot if this thread fails first
+    const [from, to] = bounds[0];
+    const local = { y: tf.slice(this.carry.y, from, to - from), z: tf.slice(this.carry.z, from, to - from), rows: puzzleRows ? tf.slice(puzzleRows, from, to - from) : null };
+    let group: SlotGroupGradients;
+    try {
+      group = slotGroupGradients(model, local, sliceBatch(data, from, to), local.rows, B);
+    } catch (error) {
+      puzzleRows?.dispose();
+      throw error;
+    } finally {
+      tf.dispose([local.y, local.z, local.rows ?? []]);
+    }
+    let results: SlotGroupArrays[];
+    try {
+      results = await remote;
+    } catch (error) {
+      disposeGroup(group);
+      puzzleRows?.dispose();
+      throw error;
+    }
+    return this.update(mergeSlotGroups(group, results), puzzleRows);
+  }
+
+  private loadHaltedSlots(batch: Batch): void {
+    const B = this.train.batchSize;
+    if (batch.size !== B || batch.seqLen !== this.model.config.seqLen) {
+      throw new Error(`batch is ${batch.size}×${batch.seqLen}, expected ${B}×${this.model.config.seqLen}`);
     }
     this.recycleHaltedSlots(batch);
-    const data = this.carry.data;
-    const L = data.seqLen;
+  }
 
-    // One supervision step with gradient through the last recursion; loss scaled by 1/B as pretrain.py does.
-    const inputs = tf.tensor2d(data.inputs, [B, L], 'int32');
-    const labels = tf.tensor2d(data.labels, [B, L], 'int32');
-    const puzzleRows = model.puzzleRows(data.puzzleIdentifiers);
-    let predictions: Int32Array = new Int32Array(0);
-    let lmLossSum = 0;
-    let qHaltLossSum = 0;
-    const out = model.forward(this.carry, inputs, puzzleRows, {
-      withGrad: true,
-      objective: ({ logits, qHalt }) => {
-        // The halting target comes from this step's own argmax: a constant, not part of the graph.
-        predictions = argMaxLastAxis(logits);
-        const { seqCorrect } = sequenceStats(predictions, data.labels, B, L);
-        const losses = actLoss({ logits, qHalt, labels, seqCorrect: tf.tensor1d(seqCorrect), kind: lossKind });
-        lmLossSum = losses.lmLoss.dataSync()[0];
-        qHaltLossSum = losses.qHaltLoss.dataSync()[0];
-        return tf.mul(losses.total, 1 / B) as tf.Scalar;
-      },
-    });
-    inspect?.(out);
-    const qHalt = out.qHalt.dataSync() as Float32Array;
-    tf.dispose([inputs, labels, this.carry.y, this.carry.z, out.logits, out.qHalt, out.qContinue, out.objective]);
-    this.carry.y = out.y;
-    this.carry.z = out.z;
+  /** After the gradient of every slot: the new carry, halting, and the updates of the weights, puzzle rows and EMA. */
+  private update(group: SlotGroupGradients, puzzleRows: tf.Tensor2D | null): TrainStepMetrics {
+    const { model, train } = this;
+    const { haltMaxSteps } = model.config;
+    const B = train.batchSize;
+    const data = this.carry.data;
+    const { predictions, qHalt } = group;
+    tf.dispose([this.carry.y, this.carry.z]);
+    this.carry.y = group.y;
+    this.carry.z = group.z;
 
     // Bookkeeping (no gradient): count the step, halt on q_halt > 0 or at N_sup, explore.
     const { steps, halted } = this.carry;
@@ -152,14 +189,14 @@ export class TrainStepper {
     this.stepCount++;
     const schedule = { warmupSteps: train.warmupSteps, totalSteps: train.maxSteps, minRatio: train.lrMinRatio };
     const lr = learningRate(this.stepCount, { base: train.lr, ...schedule });
-    if (model.puzzleEmbedding && out.puzzleRowGrads) {
-      signSgdUpdate(model.puzzleEmbedding, data.puzzleIdentifiers, out.puzzleRowGrads, learningRate(this.stepCount, { base: train.puzzleEmbLr, ...schedule }), train.puzzleEmbWeightDecay);
+    if (model.puzzleEmbedding && group.puzzleRowGrads) {
+      signSgdUpdate(model.puzzleEmbedding, data.puzzleIdentifiers, group.puzzleRowGrads, learningRate(this.stepCount, { base: train.puzzleEmbLr, ...schedule }), train.puzzleEmbWeightDecay);
     }
-    this.optimizer.applyGradients(model.trainable, out.grads, lr);
+    this.optimizer.applyGradients(model.trainable, group.grads, lr);
     this.ema?.update(model.trainable);
-    tf.dispose([...out.grads.values(), out.puzzleRowGrads ?? [], puzzleRows ?? []]);
+    tf.dispose([...group.grads.values(), group.puzzleRowGrads ?? [], puzzleRows ?? []]);
 
-    return { ...haltedRowMetrics(predictions, qHalt, data, this.carry), lmLoss: lmLossSum / B, qHaltLoss: qHaltLossSum / B, lr };
+    return { ...haltedRowMetrics(predictions, qHalt, data, this.carry), lmLoss: group.lmLossSum / B, qHaltLoss: group.qHaltLossSum / B, lr };
   }
 
   /** Halted slots restart from H_init/L_init with the batch's example at the same index (official reset_carry). */
@@ -223,6 +260,135 @@ export class TrainStepper {
     this.optimizer.dispose();
     this.ema?.dispose();
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The gradient of one supervision step for a group of slots: all of the batch, or one thread's share of it.
+
+/** One group's step. The caller owns y, z [b, S, D], the gradients and the puzzle-row gradients [b, dim]. */
+export interface SlotGroupGradients {
+  y: tf.Tensor3D;
+  z: tf.Tensor3D;
+  grads: Map<string, tf.Tensor>;
+  puzzleRowGrads: tf.Tensor2D | null;
+  /** Argmax token per position [b·L]. */
+  predictions: Int32Array;
+  qHalt: Float32Array;
+  /** Σ over the group's slots of the per-sequence loss terms (divided by B only in the metrics). */
+  lmLossSum: number;
+  qHaltLossSum: number;
+}
+
+/** A group sent to a helper thread: the weights to use (stored layout, plus H_init and L_init), the group's
+ *  carry and examples, and the whole batch's size (the loss scale). */
+export interface SlotGroupRequest {
+  weights: Map<string, Float32Array>;
+  batchSize: number;
+  data: Batch;
+  y: Float32Array;
+  z: Float32Array;
+  puzzleRows: Float32Array | null;
+}
+
+/** A helper's answer: SlotGroupGradients as plain arrays. */
+export interface SlotGroupArrays {
+  y: Float32Array;
+  z: Float32Array;
+  grads: Map<string, Float32Array>;
+  puzzleRowGrads: Float32Array | null;
+  predictions: Int32Array;
+  qHalt: Float32Array;
+  lmLossSum: number;
+  qHaltLossSum: number;
+}
+
+/** Threads that compute slot groups (main/trm/data-parallel.ts runs them as worker threads). */
+export interface GradientHelpers {
+  readonly count: number;
+  /** One request per helper, answered in the same order. */
+  compute(requests: SlotGroupRequest[]): Promise<SlotGroupArrays[]>;
+}
+
+/** One supervision step with gradient through the last recursion for the slots of `data`, loss scaled by 1/B of
+ *  the whole batch as pretrain.py does. Nothing passed in is disposed. */
+export function slotGroupGradients(model: TRM, carry: Carry, data: Batch, puzzleRows: tf.Tensor2D | null, batchSize: number, inspect?: (output: GradStepOutput) => void): SlotGroupGradients {
+  const { size: b, seqLen: L } = data;
+  const inputs = tf.tensor2d(data.inputs, [b, L], 'int32');
+  const labels = tf.tensor2d(data.labels, [b, L], 'int32');
+  let predictions: Int32Array = new Int32Array(0);
+  let lmLossSum = 0;
+  let qHaltLossSum = 0;
+  const out = model.forward(carry, inputs, puzzleRows, {
+    withGrad: true,
+    objective: ({ logits, qHalt }) => {
+      // The halting target comes from this step's own argmax: a constant, not part of the graph.
+      predictions = argMaxLastAxis(logits);
+      const { seqCorrect } = sequenceStats(predictions, data.labels, b, L);
+      const losses = actLoss({ logits, qHalt, labels, seqCorrect: tf.tensor1d(seqCorrect), kind: model.config.loss });
+      lmLossSum = losses.lmLoss.dataSync()[0];
+      qHaltLossSum = losses.qHaltLoss.dataSync()[0];
+      return tf.mul(losses.total, 1 / batchSize) as tf.Scalar;
+    },
+  });
+  inspect?.(out);
+  const qHalt = Float32Array.from(out.qHalt.dataSync() as Float32Array);
+  tf.dispose([inputs, labels, out.logits, out.qHalt, out.qContinue, out.objective]);
+  return { y: out.y, z: out.z, grads: out.grads, puzzleRowGrads: out.puzzleRowGrads, predictions, qHalt, lmLossSum, qHaltLossSum };
+}
+
+/** [from, to) slot ranges of `groups` nearly equal groups of `batchSize` slots, the first group the largest. */
+export function slotGroupBounds(batchSize: number, groups: number): [number, number][] {
+  const bounds: [number, number][] = [];
+  for (let g = 0, from = 0; g < groups; g++) {
+    const to = from + Math.ceil((batchSize - from) / (groups - g));
+    bounds.push([from, to]);
+    from = to;
+  }
+  return bounds;
+}
+
+/** Slots [from, to) of a batch (copies). */
+export function sliceBatch(data: Batch, from: number, to: number): Batch {
+  const L = data.seqLen;
+  return { size: to - from, seqLen: L, inputs: data.inputs.slice(from * L, to * L), labels: data.labels.slice(from * L, to * L), puzzleIdentifiers: data.puzzleIdentifiers.slice(from, to) };
+}
+
+/** This thread's group followed by the helpers' groups, as one group of the whole batch: carries and puzzle-row
+ *  gradients concatenated in slot order, weight gradients summed. Disposes `local`'s tensors. */
+function mergeSlotGroups(local: SlotGroupGradients, remote: SlotGroupArrays[]): SlotGroupGradients {
+  const concatSlots = <T extends Float32Array | Int32Array>(parts: T[], make: (n: number) => T): T => {
+    const out = make(parts.reduce((n, p) => n + p.length, 0));
+    let offset = 0;
+    for (const p of parts) { out.set(p, offset); offset += p.length; }
+    return out;
+  };
+  // Tensors made from the helpers' arrays are disposed here; no tidy, as the gradients live in a Map.
+  const [S, D] = local.y.shape.slice(1);
+  const temporaries: tf.Tensor[] = [];
+  const fromArray = <T extends tf.Tensor>(t: T): T => { temporaries.push(t); return t; };
+  const carryOf = (t: tf.Tensor3D, part: (r: SlotGroupArrays) => Float32Array) =>
+    tf.concat([t, ...remote.map((r) => fromArray(tf.tensor3d(part(r), [part(r).length / (S * D), S, D])))], 0) as tf.Tensor3D;
+  const grads = new Map<string, tf.Tensor>();
+  for (const [key, g] of local.grads) grads.set(key, tf.addN([g, ...remote.map((r) => fromArray(tf.tensor(r.grads.get(key)!, g.shape)))]));
+  const rowGrads = local.puzzleRowGrads;
+  const width = rowGrads?.shape[1] ?? 0;
+  const merged = {
+    y: carryOf(local.y, (r) => r.y), z: carryOf(local.z, (r) => r.z), grads,
+    puzzleRowGrads: rowGrads ? tf.concat([rowGrads, ...remote.map((r) => fromArray(tf.tensor2d(r.puzzleRowGrads!, [r.puzzleRowGrads!.length / width, width])))], 0) as tf.Tensor2D : null,
+  };
+  tf.dispose(temporaries);
+  disposeGroup(local);
+  return {
+    ...merged,
+    predictions: concatSlots([local.predictions, ...remote.map((r) => r.predictions)], (n) => new Int32Array(n)),
+    qHalt: concatSlots([local.qHalt, ...remote.map((r) => r.qHalt)], (n) => new Float32Array(n)),
+    lmLossSum: remote.reduce((s, r) => s + r.lmLossSum, local.lmLossSum),
+    qHaltLossSum: remote.reduce((s, r) => s + r.qHaltLossSum, local.qHaltLossSum),
+  };
+}
+
+function disposeGroup(group: SlotGroupGradients): void {
+  tf.dispose([group.y, group.z, ...group.grads.values(), group.puzzleRowGrads ?? []]);
 }
 
 /** Official ACTLossHead metrics over rows that halted this step and have supervised tokens, averaged. */

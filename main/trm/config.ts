@@ -77,6 +77,12 @@ export interface TrainConfig {
   keepCheckpoints: number;
   /** Seed for weights, data order, augmentation and halting exploration. */
   seed: number;
+  /** Threads that share each optimizer step (data parallel, main/trm/data-parallel.ts): each computes the
+   *  gradient of its share of the B slots on its own core; the sum is the batch gradient, so only the order of
+   *  float additions changes. 1 = one thread (the official code on one GPU); 0 = auto: one per core (up to 4,
+   *  at least 8 slots each) on the single-threaded WASM and cpu backends, 1 on the native backend. Absent in
+   *  runs created before it existed, which train on one thread. */
+  threads: number;
 }
 
 /** Where the examples come from. Tasks plug in as data; the training loop never branches on them. */
@@ -133,6 +139,7 @@ export const DEFAULT_TRAIN: TrainConfig = {
   checkpointInterval: 6510,
   keepCheckpoints: 5,
   seed: 0,
+  threads: 1,
 };
 
 /** Intermediate width of a SwiGLU acting on vectors of width `width` (spec §1.5). */
@@ -190,6 +197,7 @@ const FIELD_DESCRIPTIONS: Record<string, Omit<ConfigFieldDescription, 'path' | '
   'train.checkpointInterval': { type: 'integer', description: 'checkpoint every N steps' },
   'train.keepCheckpoints': { type: 'integer', description: 'checkpoints kept besides best and latest' },
   'train.seed': { type: 'integer', description: 'seed for weights, data and exploration' },
+  'train.threads': { type: 'integer', description: 'threads sharing each step (data parallel; 0 = one per core on WASM/cpu, 1 = off)' },
   'data.boxRows': { type: 'integer', description: 'Sudoku box height (2 → 4×4 or 6×6, 3 → 9×9)' },
   'data.boxCols': { type: 'integer', description: 'Sudoku box width' },
   'data.minBlanks': { type: 'integer', description: 'fewest empty cells per generated Sudoku' },
@@ -256,6 +264,9 @@ export function validateTrainConfig(t: TrainConfig): string[] {
   if (!(t.lrMinRatio >= 0 && t.lrMinRatio <= 1)) errors.push('lrMinRatio must be in [0, 1]');
   for (const key of ['warmupSteps', 'maxSteps', 'evalInterval', 'evalExamples', 'checkpointInterval', 'keepCheckpoints', 'seed'] as const) {
     if (!Number.isInteger(t[key]) || t[key] < 0) errors.push(`${key} must be an integer ≥ 0 (got ${t[key]})`);
+  }
+  if (t.threads !== undefined && !(Number.isInteger(t.threads) && t.threads >= 0 && t.threads <= 64 && t.threads <= t.batchSize)) {
+    errors.push(`threads must be an integer in 0..min(64, batchSize) (got ${t.threads})`);
   }
   return errors;
 }

@@ -23,10 +23,10 @@ const PAPER_ARC_TRAIN: Partial<TrainConfig> = { maxSteps: 519000, evalInterval: 
 // CPU scale (spec §9), tuned on the learning bench (README "Benchmarks"): the whole run is a few hundred optimizer
 // steps, so lr 3e-3 after a 50-step warm-up (1e-3 learned ~2× slower per step), batch 32 (twice the steps of 64 for
 // the same wall time; 6×6 Sudoku learned faster per minute) and EMA 0.95 (a ~20-step time constant: 0.99 lags the
-// fast-moving weights by ~100 steps, a third of a short run).
+// fast-moving weights by ~100 steps, a third of a short run). threads 0: every core shares each step (WASM uses one).
 const CPU_TRAIN: Partial<TrainConfig> = {
   batchSize: 32, lr: 3e-3, warmupSteps: 50, weightDecay: 0.1, puzzleEmbLr: 1e-2, puzzleEmbWeightDecay: 0.1,
-  emaDecay: 0.95, evalInterval: 200, evalExamples: 512, checkpointInterval: 200, keepCheckpoints: 5,
+  emaDecay: 0.95, evalInterval: 200, evalExamples: 512, checkpointInterval: 200, keepCheckpoints: 5, threads: 0,
 };
 // CPU-scale model: D = 64, expansion 2 without the 256-rounding, one prefix slot, T = 2, n = 2, N_sup = 4.
 const CPU_MODEL: Partial<ModelConfig> = {

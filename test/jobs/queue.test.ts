@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type TrmDb } from '../../db/index.ts';
@@ -59,6 +59,17 @@ async function waitFor(condition: () => boolean, timeoutMs = 20_000): Promise<vo
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
+
+test('each job process is told its share of the cores (cores / jobs at once, at least 1), which auto threads use', async () => {
+  for (const concurrency of [1, 2]) {
+    const { db, queue, cleanUp } = setUp(concurrency);
+    try {
+      const runId = addRun(db, 'finish');
+      await queue.whenEnded(queue.enqueue({ kind: 'train', runId }).jobId);
+      assert.equal(db.getSetting(`fake-trainer-cores.${runId}`), String(Math.max(1, Math.floor(availableParallelism() / concurrency))));
+    } finally { await cleanUp(); }
+  }
+});
 
 test('a job process killed with SIGKILL leaves its run interrupted', async () => {
   const { db, queue, cleanUp } = setUp();

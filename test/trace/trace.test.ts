@@ -27,7 +27,7 @@ before(async () => {
   ({ config, data } = resolveConfig('sudoku4-mlp', OVERRIDES));
   const trained = createEngine(config);
   const batches = data.trainBatches(config.train.batchSize, 1);
-  for (let i = 0; i < 6; i++) trained.trainStep(batches.next());
+  for (let i = 0; i < 6; i++) await trained.trainStep(batches.next());
   // Through a checkpoint's contents, as `trm trace` loads a run.
   engine = createEngine(config);
   engine.restore(trained.snapshot({}));

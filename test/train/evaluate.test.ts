@@ -86,11 +86,11 @@ before(async () => {
   await selectBackend('wasm');
 });
 
-test('a real Sudoku evaluation: streamed metrics and per-example rows equal the all-in-memory computation', () => {
+test('a real Sudoku evaluation: streamed metrics and per-example rows equal the all-in-memory computation', async () => {
   const { config, data } = resolveConfig('sudoku4-mlp', { ...TINY_MODEL, 'model.haltMaxSteps': '3', 'data.testExamples': '20' });
   const engine = createEngine(config);
   const trainBatches = data.trainBatches(8, 1);
-  for (let i = 0; i < 3; i++) engine.trainStep(trainBatches.next());
+  for (let i = 0; i < 3; i++) await engine.trainStep(trainBatches.next());
   try {
     const rows: ExampleResult[] = [];
     const evaluation = evaluateEngine(engine, data, { batchSize: 8, onResults: (results) => rows.push(...results) });

@@ -114,7 +114,7 @@ function progressPrinter(tty: boolean): ((event: TrainEvent) => void) & { end():
   const print = (event: TrainEvent) => {
     switch (event.type) {
       case 'started':
-        console.error(`run ${event.runId}: backend ${event.backend} ${event.backendVersion}, ${event.parameterCount.toLocaleString('en-US')} parameters, ${event.resumedFromStep > 0 ? `resuming at step ${event.resumedFromStep}` : 'from scratch'}, ${event.totalSteps} steps`);
+        console.error(`run ${event.runId}: backend ${event.backend} ${event.backendVersion}${event.threads > 1 ? ` on ${event.threads} threads` : ''}, ${event.parameterCount.toLocaleString('en-US')} parameters, ${event.resumedFromStep > 0 ? `resuming at step ${event.resumedFromStep}` : 'from scratch'}, ${event.totalSteps} steps`);
         break;
       case 'progress': {
         const fraction = event.step / event.totalSteps;

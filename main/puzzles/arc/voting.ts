@@ -141,7 +141,9 @@ export function rankCandidates(candidates: ArcCandidate[]): ArcCandidate[] {
 export function submissionJson(result: ArcVoteResult): Record<string, { attempt_1: Grid; attempt_2: Grid }[]> {
   const fallback: Grid = [[0]]; // no prediction at all: Kaggle still needs a grid
   return Object.fromEntries(result.tasks.map((task) => [task.taskId, task.inputs.map((input) => {
-    const first = input.candidates[0]?.grid ?? fallback;
-    return { attempt_1: first, attempt_2: input.candidates[1]?.grid ?? first };
+    // An empty crop (EOS at the corner, typical of an untrained model) still counts in the vote, but is no answer.
+    const answers = input.candidates.filter((c) => c.grid.length > 0 && c.grid[0].length > 0);
+    const first = answers[0]?.grid ?? fallback;
+    return { attempt_1: first, attempt_2: answers[1]?.grid ?? first };
   })]));
 }

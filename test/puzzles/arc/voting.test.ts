@@ -75,6 +75,16 @@ test('pass@K gives partial credit per task and counts tasks without predictions 
   assert.equal(submission.none.length, 1);
 });
 
+test('the submission skips empty crops: the next non-empty candidate, or [[0]] when there is none', () => {
+  // All padding: the crop is empty whatever the version.
+  const empty = (version: ArcVersion) => ({ ...prediction(one, 0, version, A, 0), predictedTokens: new Uint8Array(900) });
+  const withEmpty = voteArc([empty(v[0]), empty(v[1]), prediction(one, 0, v[2], A, 0)], [one]);
+  assert.deepEqual(withEmpty.tasks[0].inputs[0].candidates.map((c) => c.count), [2, 1], 'the empty crop is still the top vote');
+  assert.deepEqual(submissionJson(withEmpty), { one: [{ attempt_1: A, attempt_2: A }] });
+  const onlyEmpty = voteArc([empty(v[0])], [one]);
+  assert.deepEqual(submissionJson(onlyEmpty), { one: [{ attempt_1: [[0]], attempt_2: [[0]] }] });
+});
+
 test('predictions for unknown tasks or inputs are counted as unmatched', () => {
   const stray = { ...prediction(one, 0, v[0], A, 0), key: 'ghost' };
   const wrongInput = { ...prediction(one, 0, v[0], A, 0, false), inputTokens: encodeGrid([[4, 4, 4]], 30) };

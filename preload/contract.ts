@@ -611,7 +611,9 @@ export function unwrapResult<T>(result: ApiResult<T>): T {
 
 export type WorkbenchEvent =
   | { type: 'train'; event: TrainEvent }
-  | { type: 'job'; job: JobInfo };
+  | { type: 'job'; job: JobInfo }
+  /** Something failed in the backend outside any request (an uncaught exception): shown in the window, kept in the log. */
+  | { type: 'app-error'; message: string; at: number };
 
 export type WorkbenchEventListener = (event: WorkbenchEvent) => void;
 

@@ -1,15 +1,15 @@
 // The Electron main process: one window on the built renderer, the shared backend (main/api) answering the
 // channel map over IPC, and Electron's security checklist applied (anchors D.2). Bundled by bin/start.mjs.
-import { app, BrowserWindow, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
-import { EVENT_CHANNEL } from '../../preload/contract.ts';
+import { EVENT_CHANNEL, type WorkbenchEvent } from '../../preload/contract.ts';
 import { APP_VERSION, registerHandlers, startBackend, type Backend } from '../api/index.ts';
 import { workspaceDir } from '../common/paths.ts';
 import { RENDERER_DIST } from '../server/renderer-build.ts';
-import { contentSecurityPolicy } from './policy.ts';
+import { applicationMenuTemplate, contentSecurityPolicy, MIN_WINDOW_SIZE, validWindowBounds } from './policy.ts';
 import { utilityJobProcess } from './job-launcher.ts';
 
 const RENDERER_INDEX = join(RENDERER_DIST, 'index.html');
@@ -76,13 +76,14 @@ function errorPage(message: string): string {
 }
 
 function createWindow(backend: Backend): BrowserWindow {
-  const bounds = backend.db.getSetting<{ width: number; height: number; x?: number; y?: number }>(WINDOW_BOUNDS_SETTING);
+  const bounds = validWindowBounds(backend.db.getSetting<unknown>(WINDOW_BOUNDS_SETTING), screen.getAllDisplays().map((d) => d.workArea));
   const window = new BrowserWindow({
-    width: bounds?.width ?? 1280, height: bounds?.height ?? 820, x: bounds?.x, y: bounds?.y, minWidth: 800, minHeight: 500,
+    ...bounds, minWidth: MIN_WINDOW_SIZE.width, minHeight: MIN_WINDOW_SIZE.height,
     title: 'TRM Workbench', show: false,
     webPreferences: {
       preload: PRELOAD, contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
       webSecurity: true, allowRunningInsecureContent: false, webviewTag: false, spellcheck: false,
+      devTools: !app.isPackaged, // a packaged build has no DevTools at all, not just no menu entry
     },
   });
   hardenContents(window.webContents);
@@ -101,34 +102,31 @@ function createWindow(backend: Backend): BrowserWindow {
   return window;
 }
 
-function buildMenu(window: BrowserWindow): void {
-  const isMac = process.platform === 'darwin';
-  Menu.setApplicationMenu(Menu.buildFromTemplate([
-    ...(isMac ? [{ role: 'appMenu' as const }] : []),
-    { label: 'File', submenu: [
-      { label: 'Open Workspace Folder', click: () => void shell.openPath(workspaceDir()) },
-      { label: 'Open Log', click: () => void shell.openPath(logFile) },
-      { type: 'separator' },
-      isMac ? { role: 'close' } : { role: 'quit' },
-    ] },
-    { role: 'editMenu' },
-    { label: 'View', submenu: [
-      { role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' },
-      { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' },
-    ] },
-    { role: 'windowMenu' },
-    { role: 'help', submenu: [
-      { label: 'TRM paper (arXiv)', click: () => openExternalSafely('https://arxiv.org/abs/2510.04871') },
-      { label: `Version ${APP_VERSION}`, enabled: false },
-    ] },
-  ]));
-  void window;
+function buildMenu(): void {
+  Menu.setApplicationMenu(Menu.buildFromTemplate(applicationMenuTemplate({
+    isMac: process.platform === 'darwin', packaged: app.isPackaged, version: APP_VERSION,
+    actions: {
+      openWorkspace: () => void shell.openPath(workspaceDir()),
+      openLog: () => void shell.openPath(logFile),
+      openPaper: () => openExternalSafely('https://arxiv.org/abs/2510.04871'),
+    },
+  })));
+}
+
+/** Errors outside any request go to the log and to every open window (a banner), so they are not only logged. */
+const windows = new Set<BrowserWindow>();
+function reportUncaught(kind: string, error: unknown): void {
+  log(`${kind}:`, error);
+  const message = `${kind}: ${error instanceof Error ? error.message : String(error)} (details in ${logFile})`;
+  for (const window of windows) {
+    if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, { type: 'app-error', message, at: Date.now() } satisfies WorkbenchEvent);
+  }
 }
 
 async function main(): Promise<void> {
   mkdirSync(join(workspaceDir(), 'logs'), { recursive: true });
-  process.on('uncaughtException', (error) => log('uncaught exception:', error));
-  process.on('unhandledRejection', (error) => log('unhandled rejection:', error));
+  process.on('uncaughtException', (error) => reportUncaught('uncaught exception in the main process', error));
+  process.on('unhandledRejection', (error) => reportUncaught('unhandled rejection in the main process', error));
   if (!app.requestSingleInstanceLock()) { app.quit(); return; }
   await app.whenReady();
   log(`TRM Workbench ${APP_VERSION} starting; workspace ${workspaceDir()}`);
@@ -136,8 +134,10 @@ async function main(): Promise<void> {
   const backend = startBackend({ mode: 'electron', version: APP_VERSION, launch: utilityJobProcess, warn: log });
   registerIpc(backend);
   const window = createWindow(backend);
+  windows.add(window);
+  window.on('closed', () => windows.delete(window));
   backend.subscribe((event) => { if (!window.isDestroyed()) window.webContents.send(EVENT_CHANNEL, event); });
-  buildMenu(window);
+  buildMenu();
   app.on('second-instance', () => { if (window.isMinimized()) window.restore(); window.focus(); });
   app.on('window-all-closed', () => app.quit());
   let closing = false;

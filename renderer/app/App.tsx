@@ -7,6 +7,7 @@ import { RunsView } from '../runs/RunsView.tsx';
 import { ViewerPage } from '../viewer/ViewerPage.tsx';
 import { LibraryView } from '../library/LibraryView.tsx';
 import { EditorView } from '../editor/EditorView.tsx';
+import { AppErrorBanner } from './AppErrorBanner.tsx';
 import { ErrorBoundary } from './ErrorBoundary.tsx';
 import type { Route } from './route.ts';
 import { useRoute } from './workbench.tsx';
@@ -43,6 +44,7 @@ export function App() {
         ))}
       </nav>
       <main className="shell-content">
+        <AppErrorBanner />
         <ErrorBoundary resetKey={route.segments.join('/')}>
           {view ? view.render(route.segments.length > 0 ? route : { ...route, segments: [DEFAULT_VIEW.segment] }) : <UnknownRoute segment={segment} />}
         </ErrorBoundary>

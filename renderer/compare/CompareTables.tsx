@@ -127,7 +127,7 @@ export function useLatestEvaluations(runIds: readonly number[]): ReadonlyMap<num
     for (const runId of runIds) load(runId).catch((error: unknown) => console.error(`loading evaluations of run ${runId}`, error));
   }, [runIds.join(','), load]);
   useWorkbenchEvents((event) => {
-    const runId = event.type === 'job' ? (event.job.state === 'finished' ? event.job.runId : null) : event.event.type === 'eval' ? event.event.runId : null;
+    const runId = event.type === 'job' ? (event.job.state === 'finished' ? event.job.runId : null) : event.type === 'train' && event.event.type === 'eval' ? event.event.runId : null;
     if (runId !== null && runIds.includes(runId)) load(runId).catch((error: unknown) => console.error(`loading evaluations of run ${runId}`, error));
   });
   return byRun;

@@ -32,6 +32,7 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
   useEffect(reload, [reload]);
 
   useWorkbenchEvents((event) => {
+    if (event.type === 'app-error') return;
     const about = event.type === 'job' ? event.job.runId : event.event.runId;
     if (about !== runId) return;
     if (event.type === 'job' || !['progress', 'metric'].includes(event.event.type)) reload();

@@ -43,6 +43,7 @@ export function useLiveRuns(): LiveRuns {
 
   useWorkbenchEvents((event: WorkbenchEvent) => {
     if (event.type === 'job') return scheduleRefresh();
+    if (event.type !== 'train') return;
     const train = event.event;
     if (train.type === 'progress') {
       setProgress((previous) => new Map(previous).set(train.runId, train));

@@ -66,10 +66,12 @@ export interface SortOrder {
   descending: boolean;
 }
 
-/** `"created:desc"` ⇄ SortOrder (the URL form). */
+/** `"created:desc"` ⇄ SortOrder (the URL form). Column ids may hold colons themselves (`metric:eval/exact_accuracy`),
+ *  so the direction is whatever follows the last one. */
 export function parseSort(text: string | null): SortOrder {
-  const [columnId, direction] = (text ?? '').split(':');
-  return columnId ? { columnId, descending: direction === 'desc' } : { columnId: 'created', descending: true };
+  const match = /^(.+):(asc|desc)$/.exec(text ?? '');
+  if (match) return { columnId: match[1], descending: match[2] === 'desc' };
+  return text ? { columnId: text, descending: false } : { columnId: 'created', descending: true };
 }
 
 export function formatSort(sort: SortOrder): string {

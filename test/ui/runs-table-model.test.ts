@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { MetricSummary, RunSummaryInfo } from '../../preload/contract.ts';
 import { presetConfig } from '../../main/trm/presets.ts';
 import {
-  EMPTY_FILTER, filterQuery, filterRows, parseFilter, parseSort, sortRows, tableColumns, visibleColumns,
+  EMPTY_FILTER, filterQuery, filterRows, formatSort, parseFilter, parseSort, sortRows, tableColumns, visibleColumns,
 } from '../../renderer/runs/runs-table-model.ts';
 import { formatIdList, formatRoute, parseIdList, parseRoute } from '../../renderer/app/route.ts';
 
@@ -40,6 +40,10 @@ test('sorting by text, number and metric; missing metric values last in both dir
   assert.deepEqual(ids(sortRows(rows, columns, { columnId: 'metric:exact_accuracy', descending: true })), [2, 1, 3]);
   assert.deepEqual(ids(sortRows(rows, columns, { columnId: 'metric:exact_accuracy', descending: false })), [1, 2, 3]);
   assert.deepEqual(parseSort(null), { columnId: 'created', descending: true });
+  // A metric column's id has a colon of its own (the URL form of a sorted metric column).
+  for (const sort of [{ columnId: 'metric:eval/exact_accuracy', descending: true }, { columnId: 'metric:train/loss', descending: false }, { columnId: 'name', descending: false }]) {
+    assert.deepEqual(parseSort(formatSort(sort)), sort);
+  }
 });
 
 test('filters by status, tag, preset, text and archive state', () => {

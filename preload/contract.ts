@@ -364,6 +364,15 @@ const checkpointRef = z.string().regex(/^(latest|best|step_\d+)$/);
 const libraryId = z.number().int().positive();
 const puzzleText = z.string().max(2_000_000);
 
+/** Most characters of file content one library.importFiles request carries, all files together (a big task file). */
+export const MAX_IMPORT_CHARS = 20_000_000;
+/** Largest request the WebSocket server reads, derived from the largest import: JSON escaping and UTF-8 take at
+ *  most 3 bytes per character (except rare control characters, `\u00XX`), plus 1 MiB for the envelope. A larger
+ *  frame closes its socket with code 1009. */
+export const MAX_REQUEST_BYTES = 3 * MAX_IMPORT_CHARS + (1 << 20);
+/** Deepest nesting of arrays and objects a payload may have (checked before the schema, which recurses). */
+export const MAX_PAYLOAD_DEPTH = 64;
+
 /** Phantom marker carrying a reply type in the channel map (no runtime value). */
 function reply<T>(): T {
   return undefined as T;
@@ -514,7 +523,11 @@ export const CHANNELS = {
   /** Imports file contents (single tasks, folders, Kaggle challenges + solutions) all or nothing: with any
    *  problem nothing is imported and every problem is listed. `path` is the name shown in errors. */
   'library.importFiles': {
-    payload: z.strictObject({ setId: libraryId, files: z.array(z.strictObject({ path: z.string().min(1).max(500), content: z.string().max(20_000_000) })).min(1).max(5000) }),
+    payload: z.strictObject({
+      setId: libraryId,
+      files: z.array(z.strictObject({ path: z.string().min(1).max(500), content: z.string().max(MAX_IMPORT_CHARS) })).min(1).max(5000)
+        .refine((files) => files.reduce((sum, file) => sum + file.content.length, 0) <= MAX_IMPORT_CHARS, `the files' contents must be at most ${MAX_IMPORT_CHARS.toLocaleString('en-US')} characters together`),
+    }),
     reply: reply<{ imported: TaskItemInfo[]; errors: ImportProblem[] }>(),
   },
   /** Exports an ARC set to <workspace>/tasksets/<setId>/ (replacing what was there) and returns the folder and

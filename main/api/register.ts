@@ -1,7 +1,7 @@
 // The one way to answer API requests: every channel of the map in preload/contract.ts is registered through
 // `registerHandlers`, which checks the sender and validates the payload with the channel's zod schema before the
 // handler runs, and turns every outcome into an ApiResult. Malformed input gets an error reply, never a crash.
-import { ApiError, CHANNEL_NAMES, CHANNELS, type ApiErrorInfo, type ApiResult, type Channel, type Payload, type Reply } from '../../preload/contract.ts';
+import { ApiError, CHANNEL_NAMES, CHANNELS, MAX_PAYLOAD_DEPTH, type ApiErrorInfo, type ApiResult, type Channel, type Payload, type Reply } from '../../preload/contract.ts';
 import { ConfigError } from '../trm/config.ts';
 
 /** One function per channel, receiving the validated payload. */
@@ -24,18 +24,35 @@ export function registerHandlers<Sender>(transport: Transport<Sender>, handlers:
 function guard<C extends Channel, Sender>(channel: C, handlers: Handlers, transport: Transport<Sender>): Responder<Sender> {
   const handler = handlers[channel] as (payload: Payload<C>) => Reply<C> | Promise<Reply<C>>;
   return async (payload, sender) => {
-    if (!transport.isTrustedSender(sender)) return failure({ code: 'forbidden', message: `${channel}: request from an untrusted sender` });
-    const parsed = CHANNELS[channel].payload.safeParse(payload);
-    if (!parsed.success) {
-      const fieldErrors = Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.') || '(payload)', issue.message]));
-      return failure({ code: 'invalid-payload', message: `${channel}: invalid payload (${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ')})`, fieldErrors });
-    }
+    // One try around everything a request runs (sender check, validation, handler): nothing a client sends
+    // can raise past here.
     try {
+      if (!transport.isTrustedSender(sender)) return failure({ code: 'forbidden', message: `${channel}: request from an untrusted sender` });
+      const tooDeep = nestingBeyond(payload, MAX_PAYLOAD_DEPTH);
+      if (tooDeep) return failure({ code: 'invalid-payload', message: `${channel}: invalid payload (${tooDeep}: nested deeper than ${MAX_PAYLOAD_DEPTH} levels)`, fieldErrors: { [tooDeep]: `nested deeper than ${MAX_PAYLOAD_DEPTH} levels` } });
+      const parsed = CHANNELS[channel].payload.safeParse(payload);
+      if (!parsed.success) {
+        const fieldErrors = Object.fromEntries(parsed.error.issues.map((issue) => [issue.path.join('.') || '(payload)', issue.message]));
+        return failure({ code: 'invalid-payload', message: `${channel}: invalid payload (${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join('; ')})`, fieldErrors });
+      }
       return { ok: true, value: await handler(parsed.data as Payload<C>) };
     } catch (error) {
       return failure(describeError(channel, error));
     }
   };
+}
+
+/** The path of the first value nested deeper than `maxDepth` arrays/objects, or null. Iterative, so a payload
+ *  nested thousands of levels deep (which would overflow the stack inside the recursive schema) is refused. */
+function nestingBeyond(payload: unknown, maxDepth: number): string | null {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value: payload, depth: 0, path: '(payload)' }];
+  while (stack.length > 0) {
+    const { value, depth, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= maxDepth) return path;
+    for (const [key, child] of Object.entries(value)) stack.push({ value: child, depth: depth + 1, path: path === '(payload)' ? key : `${path}.${key}` });
+  }
+  return null;
 }
 
 function failure(error: ApiErrorInfo): ApiResult<never> {

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { CHANNEL_NAMES, type Channel, type WsClientMessage, type WsServerMessage } from '../../preload/contract.ts';
+import { CHANNEL_NAMES, MAX_REQUEST_BYTES, type ApiResult, type Channel, type WorkbenchEvent, type WsClientMessage, type WsServerMessage } from '../../preload/contract.ts';
 import { APP_VERSION, registerHandlers, startBackend, type Backend, type BackendOptions, type Responder } from '../api/index.ts';
 import { ensureRendererBuilt, RENDERER_DIST } from './renderer-build.ts';
 import { contentSecurityPolicy, isAllowedHost, isAllowedOrigin, newToken, SECURITY_HEADERS, tokensMatch } from './security.ts';
@@ -23,6 +23,9 @@ export interface ServerOptions {
   staticDir?: string;
   /** Passed to the backend (tests inject a fake trainer module). */
   backend?: Partial<Omit<BackendOptions, 'mode' | 'version'>>;
+  /** Keep serving through an uncaught exception or unhandled rejection anywhere in the process: log it and show
+   *  it to every connected window (an 'app-error' event). `trm serve` sets it; tests and embedders may not. */
+  guardProcess?: boolean;
 }
 
 export interface RunningServer {
@@ -34,7 +37,6 @@ export interface RunningServer {
 }
 
 const WS_PATH = '/ws';
-const MAX_MESSAGE_BYTES = 1 << 20;
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png',
@@ -54,11 +56,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   let port = 0;
   const http = createServer((request, response) => serveStatic(request, response, staticDir, port));
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_REQUEST_BYTES });
   http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    socket.on('error', () => socket.destroy()); // a client that resets mid-handshake
+    let url: URL | null = null;
+    try { url = new URL(request.url ?? '/', 'http://127.0.0.1'); } catch { /* refused below */ }
     const refusal =
-      url.pathname !== WS_PATH ? [404, 'Not Found'] as const
+      !url ? [400, 'Bad Request'] as const
+      : url.pathname !== WS_PATH ? [404, 'Not Found'] as const
       : !isAllowedHost(request.headers.host, port) || !isAllowedOrigin(request.headers.origin, port) ? [403, 'Forbidden'] as const
       : !tokensMatch(url.searchParams.get('token'), token) ? [401, 'Unauthorized'] as const
       : null;
@@ -68,22 +73,35 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
       authenticated.add(ws);
-      ws.on('message', (data) => void answer(ws, String(data)));
+      // A frame over MAX_REQUEST_BYTES (or a protocol violation): ws closes this socket with a reason (1009
+      // 'Max payload size exceeded') and reports it here; without a listener it would end the process.
+      ws.on('error', (error) => console.warn(`[server] closed a WebSocket: ${error.message}`));
+      ws.on('message', (data, isBinary) => void answer(ws, isBinary ? null : String(data)));
     });
   });
 
-  async function answer(ws: WebSocket, text: string): Promise<void> {
-    let message: Partial<WsClientMessage>;
-    try { message = JSON.parse(text) as Partial<WsClientMessage>; } catch { message = {}; }
-    const id = typeof message.id === 'number' ? message.id : -1;
-    const respond = typeof message.channel === 'string' && (CHANNEL_NAMES as string[]).includes(message.channel) ? responders.get(message.channel) : undefined;
-    const result = respond
-      ? await respond(message.payload, ws)
-      : { ok: false as const, error: { code: 'invalid-payload' as const, message: `unknown channel '${String(message.channel)}'` } };
+  /** Answers one frame; every frame gets a reply (id −1 when it has none), and nothing here throws. */
+  async function answer(ws: WebSocket, text: string | null): Promise<void> {
+    let message: unknown = undefined;
+    try { message = text === null ? undefined : JSON.parse(text); } catch { /* answered as malformed below */ }
+    const request = typeof message === 'object' && message !== null && !Array.isArray(message) ? message as Partial<WsClientMessage> : {};
+    const id = typeof request.id === 'number' && Number.isSafeInteger(request.id) ? request.id : -1;
+    const respond = typeof request.channel === 'string' && (CHANNEL_NAMES as string[]).includes(request.channel) ? responders.get(request.channel) : undefined;
+    let result: ApiResult<unknown>;
+    try {
+      result = respond
+        ? await respond(request.payload, ws)
+        : { ok: false, error: { code: 'invalid-payload', message: typeof request.channel !== 'string' ? 'malformed request: expected a JSON object {id, channel, payload} with a channel name' : `unknown channel '${request.channel.slice(0, 200)}'` } };
+    } catch (error) {
+      console.error('[server] request failed outside its handler:', error);
+      result = { ok: false, error: { code: 'internal', message: 'the request failed; see the server log' } };
+    }
     send(ws, { id, result });
   }
 
-  const unsubscribe = backend.subscribe((event) => { for (const ws of sockets.clients) send(ws, { event }); });
+  const broadcast = (event: WorkbenchEvent) => { for (const ws of sockets.clients) send(ws, { event }); };
+  const unsubscribe = backend.subscribe(broadcast);
+  const unguard = options.guardProcess ? guardProcess(broadcast) : () => {};
 
   await new Promise<void>((resolveListen, reject) => {
     http.once('error', reject);
@@ -94,6 +112,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port, token, backend,
     async close() {
+      unguard();
       unsubscribe();
       for (const ws of sockets.clients) ws.terminate();
       sockets.close();
@@ -104,7 +123,42 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 function send(ws: WebSocket, message: WsServerMessage): void {
-  if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  try {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  } catch (error) {
+    console.warn(`[server] could not send to a WebSocket: ${(error as Error).message}`);
+  }
+}
+
+/** The last line of defence of a long-running server (a training job may be running under it): an exception
+ *  nothing caught is logged with its stack and shown in every window, and the process keeps serving. Returns the
+ *  function that removes the guard. */
+function guardProcess(broadcast: (event: WorkbenchEvent) => void): () => void {
+  const report = (kind: string) => (error: unknown) => {
+    console.error(`[server] ${kind} (still serving):`, error);
+    try {
+      broadcast({ type: 'app-error', message: `${kind} in the server: ${error instanceof Error ? error.message : String(error)} (details in its log)`, at: Date.now() });
+    } catch { /* reporting must never throw */ }
+  };
+  const onException = report('uncaught exception');
+  const onRejection = report('unhandled rejection');
+  process.on('uncaughtException', onException);
+  process.on('unhandledRejection', onRejection);
+  return () => {
+    process.off('uncaughtException', onException);
+    process.off('unhandledRejection', onRejection);
+  };
+}
+
+/** The decoded path of a request target, or null when it does not parse or holds a malformed percent-escape
+ *  (`/%`, `/%zz`, a cut UTF-8 sequence): a bad request, never an exception. */
+function requestPathname(target: string | undefined): string | null {
+  try {
+    const pathname = decodeURIComponent(new URL(target ?? '/', 'http://127.0.0.1').pathname);
+    return pathname.includes('\0') ? null : pathname;
+  } catch {
+    return null;
+  }
 }
 
 function serveStatic(request: IncomingMessage, response: ServerResponse, staticDir: string, port: number): void {
@@ -114,7 +168,8 @@ function serveStatic(request: IncomingMessage, response: ServerResponse, staticD
   };
   if (!isAllowedHost(request.headers.host, port)) return reply(403, 'Forbidden host');
   if (request.method !== 'GET' && request.method !== 'HEAD') return reply(405, 'Method not allowed');
-  const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+  const pathname = requestPathname(request.url);
+  if (pathname === null) return reply(400, 'Bad request path');
   const file = normalize(join(staticDir, pathname === '/' ? 'index.html' : pathname));
   if (!file.startsWith(staticDir + sep)) return reply(403, 'Forbidden path');
   if (!existsSync(file) || !statSync(file).isFile()) {
@@ -148,7 +203,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       return 1;
     }
   }
-  const server = await startServer({ port, workspace });
+  const server = await startServer({ port, workspace, guardProcess: true });
   console.log(`TRM Workbench is serving at ${server.url}`);
   console.log('Open that address in a browser (the token is required). Ctrl-C stops; running jobs checkpoint first.');
   await new Promise<void>((done) => {

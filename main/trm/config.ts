@@ -230,6 +230,30 @@ export function describeConfigFields(config: RunConfig): ConfigFieldDescription[
   return fields;
 }
 
+/** Upper bounds of the model's sizes: each far above the paper's configs (D 512, 2 layers, T 3, n 6, N_sup 16,
+ *  30×30 grids, ~900k ARC identifiers), low enough that a typo (`hiddenSize=1e9`) is refused with the limit named
+ *  instead of allocating until the process dies. */
+export const MODEL_LIMITS = {
+  hiddenSize: 4096, numHeads: 128, expansion: 16, layers: 64, hCycles: 64, lCycles: 64, haltMaxSteps: 1024,
+  puzzleEmbLen: 64, vocabSize: 65_536, seqLen: 8192, numPuzzleIdentifiers: 10_000_000,
+} as const;
+
+/** Most parameters a run may have (weights plus the puzzle-embedding table): 8 GB of float32, before optimizer state. */
+export const MAX_PARAMETERS = 2e9;
+
+/** A quick upper estimate of the parameter count, for the limit above (model.ts counts them exactly). */
+function approximateParameterCount(m: ModelConfig): number {
+  const d = m.hiddenSize;
+  const perLayer = 4 * d * d + 3 * d * Math.ceil((m.expansion * d * 2) / 3);
+  return m.layers * perLayer + 2 * m.vocabSize * d + m.numPuzzleIdentifiers * m.puzzleEmbDim;
+}
+
+/** The same for training: batch (the paper uses 768), steps and the evaluation and checkpoint counts. */
+export const TRAIN_LIMITS = {
+  batchSize: 65_536, maxSteps: 100_000_000, warmupSteps: 100_000_000, evalInterval: 100_000_000, evalExamples: 10_000_000,
+  checkpointInterval: 100_000_000, keepCheckpoints: 10_000, seed: 2 ** 32 - 1,
+} as const;
+
 /** Problems with a model config, as human-readable lines (empty = valid). */
 export function validateModelConfig(m: ModelConfig): string[] {
   const errors: string[] = [];
@@ -238,7 +262,15 @@ export function validateModelConfig(m: ModelConfig): string[] {
     const v = m[key] as number;
     if (!Number.isInteger(v) || v < 1) errors.push(`${key} must be an integer ≥ 1 (got ${v})`);
   }
+  for (const [key, max] of Object.entries(MODEL_LIMITS) as [keyof typeof MODEL_LIMITS, number][]) {
+    const v = m[key] as number;
+    if (v > max) errors.push(`${key} must be at most ${max.toLocaleString('en-US')} (got ${v.toLocaleString('en-US')})`);
+  }
   if (!(m.expansion > 0)) errors.push(`expansion must be > 0 (got ${m.expansion})`);
+  const weights = approximateParameterCount(m);
+  if (errors.length === 0 && weights > MAX_PARAMETERS) {
+    errors.push(`hiddenSize: this model would have about ${(weights / 1e9).toFixed(1)} billion parameters; the limit is ${MAX_PARAMETERS / 1e9} billion (hiddenSize, layers, expansion and numPuzzleIdentifiers·puzzleEmbDim decide it)`);
+  }
   if (Number.isInteger(m.hiddenSize) && Number.isInteger(m.numHeads) && m.numHeads > 0 && m.hiddenSize % m.numHeads !== 0)
     errors.push(`numHeads (${m.numHeads}) must divide hiddenSize (${m.hiddenSize})`);
   if (m.posEncodings === 'rope' && !m.mlpT && (m.hiddenSize / m.numHeads) % 2 !== 0) errors.push('rope needs an even head dimension');
@@ -264,6 +296,9 @@ export function validateTrainConfig(t: TrainConfig): string[] {
   if (!(t.lrMinRatio >= 0 && t.lrMinRatio <= 1)) errors.push('lrMinRatio must be in [0, 1]');
   for (const key of ['warmupSteps', 'maxSteps', 'evalInterval', 'evalExamples', 'checkpointInterval', 'keepCheckpoints', 'seed'] as const) {
     if (!Number.isInteger(t[key]) || t[key] < 0) errors.push(`${key} must be an integer ≥ 0 (got ${t[key]})`);
+  }
+  for (const [key, max] of Object.entries(TRAIN_LIMITS) as [keyof typeof TRAIN_LIMITS, number][]) {
+    if (t[key] > max) errors.push(`${key} must be at most ${max.toLocaleString('en-US')} (got ${t[key].toLocaleString('en-US')})`);
   }
   if (t.threads !== undefined && !(Number.isInteger(t.threads) && t.threads >= 0 && t.threads <= 64 && t.threads <= t.batchSize)) {
     errors.push(`threads must be an integer in 0..min(64, batchSize) (got ${t.threads})`);

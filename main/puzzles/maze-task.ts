@@ -7,7 +7,7 @@ import type { Batch } from '../common/batch.ts';
 import { Rng } from '../common/rng.ts';
 import type { DataConfig } from '../trm/config.ts';
 import { canonicalMazeKey, DIHEDRAL_TRANSFORMS, formatMaze, generateMaze, MAZE_VOCAB_SIZE, transformMaze, type Maze } from './maze.ts';
-import { registerTask, type EvalBatch, type TaskData } from './task-data.ts';
+import { registerTask, registerTaskShape, type EvalBatch, type TaskData } from './task-data.ts';
 
 export type MazeDataConfig = Extract<DataConfig, { kind: 'maze' }>;
 
@@ -120,6 +120,11 @@ export function createMazeTask(config: MazeDataConfig): TaskData {
     grid: { rows: size, cols: size, cellOfToken: (token) => (token >= 1 && token < MAZE_VOCAB_SIZE ? token - 1 : null) },
   };
 }
+
+registerTaskShape('maze', (config) => {
+  if (config.kind !== 'maze') throw new Error(`maze task got data kind '${config.kind}'`);
+  return { vocabSize: MAZE_VOCAB_SIZE, seqLen: config.size * config.size, numPuzzleIdentifiers: 1 };
+});
 
 registerTask('maze', (config) => {
   if (config.kind !== 'maze') throw new Error(`maze task got data kind '${config.kind}'`);

@@ -9,7 +9,7 @@ import {
   COLLECTION_PREFIX, EquivalenceSet, cellOfToken, generateSudoku, loadCollection, randomTransform, renderGrid, sideOf,
   solve, sudokuVocabSize, transformPair, writeTokens, type BoxShape, type Grid, type SudokuPair,
 } from './sudoku.ts';
-import { registerTask, type TaskData } from './task-data.ts';
+import { registerTask, registerTaskShape, type TaskData } from './task-data.ts';
 
 export type SudokuDataConfig = Extract<DataConfig, { kind: 'sudoku' }>;
 
@@ -180,6 +180,12 @@ export function openSudokuTask(config: SudokuDataConfig, seed: number): TaskData
     grid: { rows: side, cols: side, cellOfToken },
   };
 }
+
+registerTaskShape('sudoku', (config) => {
+  if (config.kind !== 'sudoku') throw new Error(`expected a 'sudoku' data config, got '${config.kind}'`);
+  const shape = { boxRows: config.boxRows, boxCols: config.boxCols };
+  return { vocabSize: sudokuVocabSize(shape), seqLen: sideOf(shape) ** 2, numPuzzleIdentifiers: 1 };
+});
 
 registerTask('sudoku', (config, seed) => {
   if (config.kind !== 'sudoku') throw new Error(`expected a 'sudoku' data config, got '${config.kind}'`);

@@ -90,6 +90,21 @@ export function registerTask(kind: DataConfig['kind'], factory: TaskFactory): vo
   factories.set(kind, factory);
 }
 
+/** The sizes a task's data gives the model, known from its config alone (no data generated or read). */
+export type TaskShape = Pick<TaskData, 'vocabSize' | 'seqLen' | 'numPuzzleIdentifiers'>;
+const shapes = new Map<DataConfig['kind'], (config: DataConfig) => TaskShape>();
+
+/** A task whose sizes follow from its config registers how, so an estimate need not build the data. */
+export function registerTaskShape(kind: DataConfig['kind'], shapeOf: (config: DataConfig) => TaskShape): void {
+  shapes.set(kind, shapeOf);
+}
+
+/** The model sizes of `config`'s data without opening it, or null when the task needs its data to know them
+ *  (an ARC set's puzzle identifiers, an official folder's metadata). */
+export function taskShape(config: DataConfig): TaskShape | null {
+  return shapes.get(config.kind)?.(config) ?? null;
+}
+
 /** Builds the data of a run. Task modules register themselves when main/puzzles/index.ts is imported. */
 export function openTaskData(config: DataConfig, seed: number): TaskData {
   const factory = factories.get(config.kind);

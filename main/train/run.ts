@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { openDatabase, type RunRow, type TrmDb } from '../../db/index.ts';
 import { workspaceDir } from '../common/paths.ts';
-import { openTaskData, type TaskData } from '../puzzles/task-data.ts';
+import { openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
 import '../puzzles/index.ts';
 import { applyOverrides, ConfigError, validateRunConfig, type RunConfig } from '../trm/config.ts';
 import { presetConfig } from '../trm/presets.ts';
@@ -38,6 +38,18 @@ export interface CreateRunOptions {
 
 /** The config a preset and overrides give, with the data-derived model fields filled in; throws ConfigError. */
 export function resolveConfig(preset: string, overrides: Record<string, string> = {}, dataDir?: string): { config: RunConfig; data: TaskData } {
+  const config = checkedPresetConfig(preset, overrides, dataDir);
+  let data: TaskData;
+  try {
+    data = openTaskData(config.data, config.train.seed);
+  } catch (error) {
+    throw new ConfigError({ [`data.${config.data.kind === 'official' ? 'dir' : config.data.kind === 'arc' ? 'tasks' : 'source'}`]: (error as Error).message });
+  }
+  return { config: withDataSizes(config, data), data };
+}
+
+/** The preset with its overrides applied and validated, before the data decides its sizes; throws ConfigError. */
+function checkedPresetConfig(preset: string, overrides: Record<string, string>, dataDir?: string): RunConfig {
   let config: RunConfig;
   try {
     const base = presetConfig(preset);
@@ -50,22 +62,25 @@ export function resolveConfig(preset: string, overrides: Record<string, string> 
   }
   const errors = validateRunConfig(config);
   if (Object.keys(errors).length > 0) throw new ConfigError(errors);
-  let data: TaskData;
-  try {
-    data = openTaskData(config.data, config.train.seed);
-  } catch (error) {
-    throw new ConfigError({ [`data.${config.data.kind === 'official' ? 'dir' : config.data.kind === 'arc' ? 'tasks' : 'source'}`]: (error as Error).message });
-  }
-  config.model = { ...config.model, vocabSize: data.vocabSize, seqLen: data.seqLen, numPuzzleIdentifiers: data.numPuzzleIdentifiers };
-  const modelErrors = validateRunConfig(config);
-  if (Object.keys(modelErrors).length > 0) throw new ConfigError(modelErrors);
-  return { config, data };
+  return config;
+}
+
+/** The config with the sizes its data decides (vocabulary, tokens per example, puzzle identifiers), validated again. */
+function withDataSizes(config: RunConfig, sizes: TaskShape): RunConfig {
+  const sized = { ...config, model: { ...config.model, vocabSize: sizes.vocabSize, seqLen: sizes.seqLen, numPuzzleIdentifiers: sizes.numPuzzleIdentifiers } };
+  const errors = validateRunConfig(sized);
+  if (Object.keys(errors).length > 0) throw new ConfigError(errors);
+  return sized;
 }
 
 /** Parameter count and a rough memory estimate for the new-run form, without building anything. */
 export function estimateRun(preset: string, overrides: Record<string, string> = {}): { parameterCount: number; memoryBytes: number; errors: Record<string, string> } {
   try {
-    const { config } = resolveConfig(preset, overrides);
+    // Sudoku and mazes know their sizes from the config: no data is generated or read (the paper presets' data
+    // took 0.5–3.9 s to open, holding the server's event loop). Others (ARC sets, official folders) open it.
+    const unsized = checkedPresetConfig(preset, overrides);
+    const shape = taskShape(unsized.data);
+    const config = shape ? withDataSizes(unsized, shape) : resolveConfig(preset, overrides).config;
     const m = config.model;
     const parameterCount = TRM.countParameters(m);
     const positions = m.seqLen + m.puzzleEmbLen;

@@ -2,6 +2,7 @@
 // This module stores text; it does not parse ARC JSON or Sudoku rows — main/library does that and hands over
 // the summary a list needs.
 import { likePattern, parseJson, prepared, writeTransaction, type Database } from './sql.ts';
+import { ExpectedError } from '../main/common/errors.ts';
 // Row types come from the API contract (`import type` is erased at run time, so db loads no zod).
 import type { DraftInfo, PuzzleKind, TaskInfo, TaskItemInfo, TaskSetInfo } from '../preload/contract.ts';
 
@@ -58,7 +59,12 @@ export type Draft = DraftInfo;
 export type NewDraft = Omit<Draft, 'updatedAt' | 'taskId'> & { taskId?: number | null };
 
 /** Thrown for a change the library refuses (read-only set, wrong kind, duplicate name); the message says why. */
-export class LibraryError extends Error {}
+export class LibraryError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'conflict' });
+    this.name = 'LibraryError';
+  }
+}
 
 // Task sets
 
@@ -151,6 +157,18 @@ export function createTask(sqlite: Database, task: NewTask, options: CreateTaskO
     .run(task.setId, task.name, kind, task.content, JSON.stringify(task.tags ?? []), JSON.stringify(task.summary ?? {}), now, now);
   touchSet(sqlite, task.setId, now);
   return getTask(sqlite, Number(lastInsertRowid))!;
+}
+
+/** Adds many tasks to one set with a single set check and one statement per task (an importer's bulk path;
+ *  createTask runs five). A duplicate name fails the caller's transaction through the UNIQUE constraint. */
+export function createTasks(sqlite: Database, setId: number, items: readonly Omit<NewTask, 'setId' | 'kind'>[], options: CreateTaskOptions = {}): number {
+  const set = requireSet(sqlite, setId);
+  if (set.readOnly && !options.evenIfReadOnly) throw new LibraryError(`the set '${set.name}' is read-only`);
+  const insert = prepared(sqlite, 'INSERT INTO tasks (set_id, name, kind, content, tags_json, summary_json, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const now = Date.now();
+  for (const task of items) insert.run(setId, task.name, set.kind, task.content, JSON.stringify(task.tags ?? []), JSON.stringify(task.summary ?? {}), now, now);
+  touchSet(sqlite, setId, now);
+  return items.length;
 }
 
 const taskNameTaken = (sqlite: Database, setId: number, name: string, exceptId = -1): boolean =>

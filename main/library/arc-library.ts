@@ -57,8 +57,27 @@ interface ParsedFile {
 
 /** Task files, or the tasks of a Kaggle bundle (stored in the compact style), with every problem found. */
 function readTaskFiles(paths: readonly string[], tagsOf: (file: string) => string[] = () => []): { files: ParsedFile[]; errors: ArcTaskError[] } {
-  const files: ParsedFile[] = [];
-  const errors: ArcTaskError[] = [];
+  const read = { files: [] as ParsedFile[], errors: [] as ArcTaskError[] };
+  for (const _ of parseTaskFiles(paths, tagsOf, read));
+  return read;
+}
+
+/** readTaskFiles in slices of at most `sliceMs`, giving the event loop back between slices, so a server reading
+ *  ≈2,000 files keeps answering its other clients. */
+async function readTaskFilesSliced(paths: readonly string[], tagsOf: (file: string) => string[], sliceMs = 20): Promise<{ files: ParsedFile[]; errors: ArcTaskError[] }> {
+  const read = { files: [] as ParsedFile[], errors: [] as ArcTaskError[] };
+  let sliceStart = performance.now();
+  for (const _ of parseTaskFiles(paths, tagsOf, read)) {
+    if (performance.now() - sliceStart < sliceMs) continue;
+    await new Promise((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
+  }
+  return read;
+}
+
+/** Parses one file per iteration into `into`. */
+function* parseTaskFiles(paths: readonly string[], tagsOf: (file: string) => string[], into: { files: ParsedFile[]; errors: ArcTaskError[] }): Generator<void> {
+  const { files, errors } = into;
   for (const file of taskFilesIn(paths, errors)) {
     const text = readFileSync(file, 'utf8');
     if (looksLikeBundle(text)) {
@@ -67,13 +86,13 @@ function readTaskFiles(paths: readonly string[], tagsOf: (file: string) => strin
       for (const task of bundle.tasks) {
         files.push({ name: task.id, content: serializeTask(editorTaskOf(task)), tags: tagsOf(file), summary: summarizeArcTask(task) });
       }
-      continue;
+    } else {
+      const { task, errors: problems } = parseTaskJson(text, file);
+      errors.push(...problems);
+      if (task) files.push({ name: task.id, content: text, tags: tagsOf(file), summary: summarizeArcTask(task) });
     }
-    const { task, errors: problems } = parseTaskJson(text, file);
-    errors.push(...problems);
-    if (task) files.push({ name: task.id, content: text, tags: tagsOf(file), summary: summarizeArcTask(task) });
+    yield;
   }
-  return { files, errors };
 }
 
 const editorTaskOf = (task: ArcTask): EditorTask => ({ name: task.id, train: task.train, test: task.test });
@@ -136,21 +155,47 @@ export interface SharedSetResult {
  *  files). A set already present with all its tasks is left alone; an incomplete one is rebuilt. ConceptARC
  *  tasks are tagged with their concept (the folder name). Missing folders are reported, not thrown. */
 export function importSharedSets(db: TrmDb, root: string = dataDir()): SharedSetResult[] {
-  return SHARED_ARC_SETS.map(({ folder, name, expectedTasks }) => {
+  return SHARED_ARC_SETS.map((shared) => {
     const started = performance.now();
-    const source = sharedSource(folder);
-    const existing = tasks.findTaskSetBySource(db.sqlite, source);
-    if (existing && existing.taskCount === expectedTasks) return { set: existing, imported: 0, errors: [], elapsedMs: performance.now() - started };
-    const path = join(root, folder);
-    const { files, errors } = readTaskFiles([path], (file) => (folder === 'concept-arc' ? [relative(path, file).split(sep)[0]] : []));
-    const set = writeTransaction(db.sqlite, () => {
-      if (existing) tasks.deleteTaskSet(db.sqlite, existing.id);
-      const created = tasks.createTaskSet(db.sqlite, { name, kind: 'arc', readOnly: true, source });
-      for (const file of files) tasks.createTask(db.sqlite, { setId: created.id, ...file, summary: { ...file.summary } }, { evenIfReadOnly: true });
-      return tasks.getTaskSet(db.sqlite, created.id)!;
-    });
-    return { set, imported: files.length, errors, elapsedMs: performance.now() - started };
+    const existing = tasks.findTaskSetBySource(db.sqlite, sharedSource(shared.folder));
+    if (existing && existing.taskCount === shared.expectedTasks) return { set: existing, imported: 0, errors: [], elapsedMs: performance.now() - started };
+    const path = join(root, shared.folder);
+    const { files, errors } = readTaskFiles([path], conceptTags(shared.folder, path));
+    return { ...storeSharedSet(db, shared, files), errors, elapsedMs: performance.now() - started };
   });
+}
+
+/** importSharedSets for the server: files are read in slices between which other requests are answered, and
+ *  each set is written in one bulk transaction (1,000 tasks: under 50 ms). */
+export async function importSharedSetsSliced(db: TrmDb, root: string = dataDir()): Promise<SharedSetResult[]> {
+  const results: SharedSetResult[] = [];
+  for (const shared of SHARED_ARC_SETS) {
+    const started = performance.now();
+    const existing = tasks.findTaskSetBySource(db.sqlite, sharedSource(shared.folder));
+    if (existing && existing.taskCount === shared.expectedTasks) {
+      results.push({ set: existing, imported: 0, errors: [], elapsedMs: performance.now() - started });
+      continue;
+    }
+    const path = join(root, shared.folder);
+    const { files, errors } = await readTaskFilesSliced([path], conceptTags(shared.folder, path));
+    await new Promise((resolve) => setImmediate(resolve));
+    results.push({ ...storeSharedSet(db, shared, files), errors, elapsedMs: performance.now() - started });
+  }
+  return results;
+}
+
+const conceptTags = (folder: string, path: string) => (file: string): string[] => (folder === 'concept-arc' ? [relative(path, file).split(sep)[0]] : []);
+
+/** Replaces the shared set (if present) by one holding exactly `files`, in one transaction. */
+function storeSharedSet(db: TrmDb, shared: (typeof SHARED_ARC_SETS)[number], files: ParsedFile[]): { set: TaskSetRow; imported: number } {
+  const set = writeTransaction(db.sqlite, () => {
+    const existing = tasks.findTaskSetBySource(db.sqlite, sharedSource(shared.folder));
+    if (existing) tasks.deleteTaskSet(db.sqlite, existing.id);
+    const created = tasks.createTaskSet(db.sqlite, { name: shared.name, kind: 'arc', readOnly: true, source: sharedSource(shared.folder) });
+    tasks.createTasks(db.sqlite, created.id, files.map((file) => ({ ...file, summary: { ...file.summary } })), { evenIfReadOnly: true });
+    return tasks.getTaskSet(db.sqlite, created.id)!;
+  });
+  return { set, imported: files.length };
 }
 
 /** Saves an editor task as a new library task (compact ARC JSON unless a style is given). */

@@ -1,4 +1,8 @@
 // Checkpoints: one row per saved model file, plus the `latest` / `best` aliases that point at one of them.
+// A file inside the workspace is stored by its path relative to it ('/'-separated), so a workspace that is moved
+// or copied keeps finding its own checkpoints; functions here take the workspace folder and give absolute paths.
+import { relative, resolve, sep } from 'node:path';
+import { isInsideFolder } from '../main/common/paths.ts';
 import { prepared, writeTransaction, type Database } from './sql.ts';
 // `import type` is erased at run time, so db loads no zod.
 import type { CheckpointInfo } from '../preload/contract.ts';
@@ -31,28 +35,34 @@ const SELECT_WITH_ALIASES = `
                           WHERE a.run_id = checkpoints.run_id AND a.step = checkpoints.step ORDER BY alias)) AS aliases
   FROM checkpoints`;
 
-function toCheckpointRow(record: CheckpointRecord): CheckpointRow {
+/** The path as stored: relative to the workspace when inside it (a relative `path` is taken as relative to it). */
+function storedPath(workspace: string, path: string): string {
+  const absolute = resolve(workspace, path);
+  return isInsideFolder(workspace, absolute) ? relative(resolve(workspace), absolute).split(sep).join('/') : absolute;
+}
+
+function toCheckpointRow(workspace: string, record: CheckpointRecord): CheckpointRow {
   return {
-    runId: record.run_id, step: record.step, path: record.path, bytes: record.bytes,
+    runId: record.run_id, step: record.step, path: resolve(workspace, record.path), bytes: record.bytes,
     metrics: JSON.parse(record.metrics_json) as Record<string, unknown>, createdAt: record.created_at,
     aliases: record.aliases ? (record.aliases.split(',') as CheckpointAlias[]) : [],
   };
 }
 
 /** Records a saved checkpoint; saving the same step again replaces the row (and keeps its aliases). */
-export function addCheckpoint(sqlite: Database, checkpoint: NewCheckpoint): CheckpointRow {
+export function addCheckpoint(sqlite: Database, workspace: string, checkpoint: NewCheckpoint): CheckpointRow {
   prepared(sqlite, `
     INSERT INTO checkpoints (run_id, step, path, bytes, metrics_json, created_at) VALUES (?, ?, ?, ?, ?, ?)
     ON CONFLICT (run_id, step) DO UPDATE SET path = excluded.path, bytes = excluded.bytes,
       metrics_json = excluded.metrics_json, created_at = excluded.created_at`)
-    .run(checkpoint.runId, checkpoint.step, checkpoint.path, checkpoint.bytes, JSON.stringify(checkpoint.metrics ?? {}), Date.now());
-  return getCheckpoint(sqlite, checkpoint.runId, `step_${checkpoint.step}`)!;
+    .run(checkpoint.runId, checkpoint.step, storedPath(workspace, checkpoint.path), checkpoint.bytes, JSON.stringify(checkpoint.metrics ?? {}), Date.now());
+  return getCheckpoint(sqlite, workspace, checkpoint.runId, `step_${checkpoint.step}`)!;
 }
 
 /** A run's checkpoints, oldest step first, each with the aliases pointing at it. */
-export function listCheckpoints(sqlite: Database, runId: number): CheckpointRow[] {
+export function listCheckpoints(sqlite: Database, workspace: string, runId: number): CheckpointRow[] {
   const records = prepared(sqlite, `${SELECT_WITH_ALIASES} WHERE run_id = ? ORDER BY step`).all(runId) as CheckpointRecord[];
-  return records.map(toCheckpointRow);
+  return records.map((record) => toCheckpointRow(workspace, record));
 }
 
 /** Points `alias` at the run's checkpoint at `step` (which must exist), moving it off any other checkpoint. */
@@ -71,7 +81,7 @@ export function setCheckpointAlias(sqlite: Database, runId: number, alias: Check
 }
 
 /** Resolves `latest`, `best` or `step_N` to the checkpoint, or undefined when there is none. */
-export function getCheckpoint(sqlite: Database, runId: number, ref: CheckpointRef): CheckpointRow | undefined {
+export function getCheckpoint(sqlite: Database, workspace: string, runId: number, ref: CheckpointRef): CheckpointRow | undefined {
   const stepMatch = /^step_(\d+)$/.exec(ref);
   let step: number | undefined;
   if (stepMatch) {
@@ -84,14 +94,14 @@ export function getCheckpoint(sqlite: Database, runId: number, ref: CheckpointRe
   }
   if (step === undefined) return undefined;
   const record = prepared(sqlite, `${SELECT_WITH_ALIASES} WHERE run_id = ? AND step = ?`).get(runId, step) as CheckpointRecord | undefined;
-  return record && toCheckpointRow(record);
+  return record && toCheckpointRow(workspace, record);
 }
 
 /** Forgets the checkpoint (its aliases go with it) and returns what was deleted, so the caller can remove the
  *  file; the database never touches checkpoint files. */
-export function deleteCheckpoint(sqlite: Database, runId: number, step: number): CheckpointRow | undefined {
+export function deleteCheckpoint(sqlite: Database, workspace: string, runId: number, step: number): CheckpointRow | undefined {
   return writeTransaction(sqlite, () => {
-    const checkpoint = getCheckpoint(sqlite, runId, `step_${step}`);
+    const checkpoint = getCheckpoint(sqlite, workspace, runId, `step_${step}`);
     if (checkpoint) prepared(sqlite, 'DELETE FROM checkpoints WHERE run_id = ? AND step = ?').run(runId, step);
     return checkpoint;
   });

@@ -3,7 +3,7 @@
 // Electron's main process; never imports electron. Query modules take a better-sqlite3 connection; TrmDb binds
 // them to one opened connection.
 import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { workspaceDir } from '../main/common/paths.ts';
 import { migrate } from './migrate.ts';
@@ -68,11 +68,17 @@ export function openDatabase(path: string = defaultDatabasePath()): TrmDb {
 
 /** One connection to the experiment database. Methods are synchronous (better-sqlite3). */
 export class TrmDb {
+  /** The workspace: the folder holding the database file (TRM_HOME for the default path). Checkpoint paths are
+   *  stored relative to it, so the workspace can be moved or copied. */
+  readonly workspace: string;
+
   constructor(
     /** The underlying better-sqlite3 connection, for queries this class does not cover. */
     readonly sqlite: Database.Database,
     readonly path: string,
-  ) {}
+  ) {
+    this.workspace = path === ':memory:' ? workspaceDir() : dirname(resolve(path));
+  }
 
   close(): void {
     this.sqlite.close();
@@ -101,13 +107,13 @@ export class TrmDb {
 
   // Checkpoints
 
-  addCheckpoint(checkpoint: NewCheckpoint): CheckpointRow { return checkpoints.addCheckpoint(this.sqlite, checkpoint); }
-  listCheckpoints(runId: number): CheckpointRow[] { return checkpoints.listCheckpoints(this.sqlite, runId); }
+  addCheckpoint(checkpoint: NewCheckpoint): CheckpointRow { return checkpoints.addCheckpoint(this.sqlite, this.workspace, checkpoint); }
+  listCheckpoints(runId: number): CheckpointRow[] { return checkpoints.listCheckpoints(this.sqlite, this.workspace, runId); }
   setCheckpointAlias(runId: number, alias: CheckpointAlias, step: number): void {
     checkpoints.setCheckpointAlias(this.sqlite, runId, alias, step);
   }
-  getCheckpoint(runId: number, ref: CheckpointRef): CheckpointRow | undefined { return checkpoints.getCheckpoint(this.sqlite, runId, ref); }
-  deleteCheckpoint(runId: number, step: number): CheckpointRow | undefined { return checkpoints.deleteCheckpoint(this.sqlite, runId, step); }
+  getCheckpoint(runId: number, ref: CheckpointRef): CheckpointRow | undefined { return checkpoints.getCheckpoint(this.sqlite, this.workspace, runId, ref); }
+  deleteCheckpoint(runId: number, step: number): CheckpointRow | undefined { return checkpoints.deleteCheckpoint(this.sqlite, this.workspace, runId, step); }
 
   // Evaluations
 

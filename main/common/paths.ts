@@ -1,6 +1,6 @@
 // Where things live on disk: the repository, the shared reference folder, and the user's workspace.
 import { homedir, platform } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository (or installed package) root. */
@@ -26,4 +26,10 @@ export function workspaceDir(): string {
     case 'win32': return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), name);
     default: return join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), name);
   }
+}
+
+/** True when `path` lies beneath `folder` (both resolved; links are not followed). */
+export function isInsideFolder(folder: string, path: string): boolean {
+  const inner = relative(resolve(folder), resolve(path));
+  return inner !== '' && inner !== '..' && !inner.startsWith(`..${sep}`) && !isAbsolute(inner);
 }

@@ -3,8 +3,9 @@
 // The CLI and the app's job processes both call these; the database is the source of truth throughout.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
+import { ExpectedError } from '../common/errors.ts';
 import { openDatabase, type RunRow, type TrmDb } from '../../db/index.ts';
-import { workspaceDir } from '../common/paths.ts';
+import { isInsideFolder, workspaceDir } from '../common/paths.ts';
 import { openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
 import '../puzzles/index.ts';
 import { applyOverrides, ConfigError, validateRunConfig, type RunConfig } from '../trm/config.ts';
@@ -129,6 +130,8 @@ export interface TrainRunOptions {
   maxSteps?: number;
   /** Backend for this invocation (defaults to the one requested at creation, else auto). */
   backend?: BackendName;
+  /** Notes on what the trainer did besides training (a checkpoint it skipped or left alone); default console.warn. */
+  warn?: (message: string) => void;
 }
 
 export function runDirectory(runId: number): string {
@@ -144,6 +147,7 @@ function runConfig(run: RunRow): RunConfig {
 export async function trainRun(runId: number, options: TrainRunOptions = {}): Promise<void> {
   const db = openDatabase();
   const emit = (event: TrainEvent) => options.onEvent?.(event);
+  const warn = options.warn ?? ((message: string) => console.warn(message));
   let engine: Engine | undefined;
   try {
     db.markInterruptedRuns(); // a run whose process died (SIGKILL, power loss) is 'interrupted', never left 'running'
@@ -247,7 +251,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
             aliases.push('best');
           }
           lastEval = {};
-          pruneCheckpoints(db, runId, config.train.keepCheckpoints);
+          pruneCheckpoints(db, runId, config.train.keepCheckpoints, warn);
           emit({ type: 'checkpoint', runId, step, path, aliases });
         },
       },
@@ -282,13 +286,15 @@ function saveEvaluationFiles(runId: number, step: number, files: Record<string, 
   for (const [name, content] of entries) writeFileSync(join(dir, name), JSON.stringify(content));
 }
 
-/** Deletes old checkpoints beyond `keep`, never `latest` or `best`. */
-function pruneCheckpoints(db: TrmDb, runId: number, keep: number): void {
+/** Deletes old checkpoints beyond `keep`, never `latest` or `best`, and never a file outside the workspace: such a
+ *  row (written by another workspace, say) is forgotten and its file left in place, with a note. */
+function pruneCheckpoints(db: TrmDb, runId: number, keep: number, warn: (message: string) => void): void {
   const checkpoints = db.listCheckpoints(runId);
   const protectedSteps = new Set(checkpoints.filter((c) => c.aliases.length > 0).map((c) => c.step));
   const candidates = checkpoints.filter((c) => !protectedSteps.has(c.step)).sort((a, b) => b.step - a.step);
   for (const old of candidates.slice(Math.max(0, keep - protectedSteps.size))) {
-    rmSync(old.path, { force: true });
+    if (isInsideFolder(db.workspace, old.path)) rmSync(old.path, { force: true });
+    else warn(`run ${runId}: pruning checkpoint step_${old.step} without deleting ${old.path}: it is outside the workspace ${db.workspace}`);
     db.deleteCheckpoint(runId, old.step);
   }
 }

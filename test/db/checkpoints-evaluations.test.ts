@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sampleRun, temporaryDatabase } from './fixtures.ts';
+import { renameSync } from 'node:fs';
+import { join } from 'node:path';
+import { openDatabase } from '../../db/index.ts';
+import { sampleRun, temporaryDatabase, temporaryFolder } from './fixtures.ts';
 
 test('checkpoints: list with aliases, resolve latest/best/step_N, move aliases, delete', () => {
   const db = temporaryDatabase();
@@ -65,4 +68,26 @@ test('evaluations store aggregate metrics and per-puzzle rows together', () => {
   circular.self = circular;
   assert.throws(() => db.addEvaluation({ runId: run.id, checkpointStep: 300, split: 'test', metrics: {}, perPuzzle: [{ puzzleKey: 'x', correct: true }, { puzzleKey: 'y', correct: false, detail: circular }] }), /circular/);
   assert.equal(db.listEvaluations(run.id).length, 2);
+});
+
+test('a checkpoint inside the workspace is stored relative to it, so a moved workspace still finds it', () => {
+  const folder = temporaryFolder();
+  const db = openDatabase(join(folder, 'old', 'trm.sqlite'));
+  const run = db.createRun(sampleRun());
+  const inside = join(folder, 'old', 'runs', String(run.id), 'checkpoints', 'step_5.trmckpt');
+  assert.equal(db.addCheckpoint({ runId: run.id, step: 5, path: inside, bytes: 1 }).path, inside);
+  db.addCheckpoint({ runId: run.id, step: 6, path: '/elsewhere/step_6.trmckpt', bytes: 1 });
+  const stored = () => db.sqlite.prepare('SELECT step, path FROM checkpoints ORDER BY step').all();
+  assert.deepEqual(stored(), [{ step: 5, path: `runs/${run.id}/checkpoints/step_5.trmckpt` }, { step: 6, path: '/elsewhere/step_6.trmckpt' }]);
+  db.close();
+
+  renameSync(join(folder, 'old'), join(folder, 'new'));
+  const moved = openDatabase(join(folder, 'new', 'trm.sqlite'));
+  try {
+    assert.equal(moved.workspace, join(folder, 'new'));
+    assert.deepEqual(moved.listCheckpoints(run.id).map((c) => c.path), [join(folder, 'new', 'runs', String(run.id), 'checkpoints', 'step_5.trmckpt'), '/elsewhere/step_6.trmckpt']);
+    assert.equal(moved.deleteCheckpoint(run.id, 5)?.path, join(folder, 'new', 'runs', String(run.id), 'checkpoints', 'step_5.trmckpt'));
+  } finally {
+    moved.close();
+  }
 });

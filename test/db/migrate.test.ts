@@ -45,6 +45,32 @@ test('migrations are applied in number order, each in its own transaction', () =
   sqlite.close();
 });
 
+test('0007: absolute checkpoint paths in the trainer\'s layout become relative to the workspace, wherever it was', () => {
+  const folder = temporaryFolder();
+  const path = join(folder, 'moved', 'trm.sqlite');
+  mkdirSync(join(folder, 'moved'));
+  const sqlite = new Database(path);
+  migrate(sqlite, loadMigrations().slice(0, 6));
+  sqlite.prepare(`INSERT INTO runs (id, name, preset, config_json, backend, backend_version, app_version, dataset_fingerprint, total_steps, created_at, updated_at)
+    VALUES (3, 'r', 'p', '{}', 'cpu', '', '', '', 10, 0, 0)`).run();
+  const insert = sqlite.prepare('INSERT INTO checkpoints (run_id, step, path, bytes, created_at) VALUES (3, ?, ?, 1, 0)');
+  insert.run(1, '/home/ada/.config/TRM Workbench/runs/3/checkpoints/step_1.trmckpt'); // where the workspace was
+  insert.run(2, 'C:\\Users\\ada\\AppData\\Roaming\\TRM Workbench\\runs\\3\\checkpoints\\step_2.trmckpt');
+  insert.run(3, '/data/shared/step_3.trmckpt'); // not the trainer's layout: left as it is
+  insert.run(4, '/home/ada/runs/9/checkpoints/step_4.trmckpt'); // another run's folder: left as it is
+  sqlite.close();
+
+  const db = openDatabase(path);
+  try {
+    assert.deepEqual(db.sqlite.prepare('SELECT path FROM checkpoints ORDER BY step').pluck().all(), [
+      'runs/3/checkpoints/step_1.trmckpt', 'runs/3/checkpoints/step_2.trmckpt', '/data/shared/step_3.trmckpt', '/home/ada/runs/9/checkpoints/step_4.trmckpt',
+    ]);
+    assert.deepEqual(db.listCheckpoints(3).slice(0, 2).map((c) => c.path), [1, 2].map((step) => join(folder, 'moved', 'runs', '3', 'checkpoints', `step_${step}.trmckpt`)));
+  } finally {
+    db.close();
+  }
+});
+
 test('gaps in migration numbers are refused', () => {
   const migrationsDir = join(temporaryFolder(), 'migrations');
   mkdirSync(migrationsDir);

@@ -13,7 +13,7 @@ import * as checkpoints from './checkpoints.ts';
 import * as evaluations from './evaluations.ts';
 import * as settings from './settings.ts';
 import * as traces from './traces.ts';
-import { isProcessAlive, markInterruptedRuns } from './recovery.ts';
+import { isProcessAlive, markInterruptedRuns, rewindRun } from './recovery.ts';
 import * as tasks from './tasks.ts';
 import * as views from './views.ts';
 import * as queuedJobs from './queued-jobs.ts';
@@ -164,6 +164,8 @@ export class TrmDb {
 
   /** Call once at start-up, before starting new jobs. */
   markInterruptedRuns(isAlive: (pid: number) => boolean = isProcessAlive): number[] { return markInterruptedRuns(this.sqlite, isAlive); }
+  /** Before resuming from the checkpoint at `step`: drops the metrics, evaluations and checkpoints after it. */
+  rewindRun(runId: number, step: number): CheckpointRow[] { return rewindRun(this.sqlite, this.workspace, runId, step); }
   getSetting<T = unknown>(key: string): T | undefined { return settings.getSetting<T>(this.sqlite, key); }
   setSetting(key: string, value: unknown): void { settings.setSetting(this.sqlite, key, value); }
 }

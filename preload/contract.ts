@@ -3,6 +3,7 @@
 // WebSocket client all import it. Main registers handlers only from this map (main/api/register.ts); preload and
 // the WebSocket client expose the same named functions generated from it (`api.runs.list({...})`).
 import { z } from 'zod';
+import { ExpectedError, type ErrorCode } from '../main/common/errors.ts';
 import type { TrainEvent } from '../main/train/events.ts';
 import type { RunConfig } from '../main/trm/config.ts';
 
@@ -591,8 +592,9 @@ export type Reply<C extends Channel> = (typeof CHANNELS)[C]['reply'];
 // Replies and errors. Every transport carries an ApiResult so errors keep their field details.
 
 export interface ApiErrorInfo {
-  /** 'invalid-payload' (schema), 'forbidden' (sender), 'not-found', 'conflict', 'config' (bad run config), 'internal'. */
-  code: 'invalid-payload' | 'forbidden' | 'not-found' | 'conflict' | 'config' | 'internal';
+  /** 'invalid-payload' (schema), 'forbidden' (sender), 'not-found', 'conflict', 'config' (bad run config),
+   *  'invalid-input' (a bad file, folder or value), 'internal' (a bug). */
+  code: ErrorCode;
   message: string;
   /** Field path → problem, for forms. */
   fieldErrors?: Record<string, string>;
@@ -600,15 +602,12 @@ export interface ApiErrorInfo {
 
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: ApiErrorInfo };
 
-/** Thrown on the client side when a request fails; also thrown by handlers to choose the reply's code. */
-export class ApiError extends Error {
-  readonly code: ApiErrorInfo['code'];
-  readonly fieldErrors: Record<string, string>;
+/** Thrown on the client side when a request fails; also thrown by handlers to choose the reply's code (they may
+ *  throw any ExpectedError; this one takes an ApiErrorInfo). */
+export class ApiError extends ExpectedError {
   constructor(info: ApiErrorInfo) {
-    super(info.message);
+    super(info.message, { code: info.code, fieldErrors: info.fieldErrors });
     this.name = 'ApiError';
-    this.code = info.code;
-    this.fieldErrors = info.fieldErrors ?? {};
   }
 }
 

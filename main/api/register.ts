@@ -1,8 +1,8 @@
 // The one way to answer API requests: every channel of the map in preload/contract.ts is registered through
 // `registerHandlers`, which checks the sender and validates the payload with the channel's zod schema before the
 // handler runs, and turns every outcome into an ApiResult. Malformed input gets an error reply, never a crash.
-import { ApiError, CHANNEL_NAMES, CHANNELS, MAX_PAYLOAD_DEPTH, type ApiErrorInfo, type ApiResult, type Channel, type Payload, type Reply } from '../../preload/contract.ts';
-import { ConfigError } from '../trm/config.ts';
+import { CHANNEL_NAMES, CHANNELS, MAX_PAYLOAD_DEPTH, type ApiErrorInfo, type ApiResult, type Channel, type Payload, type Reply } from '../../preload/contract.ts';
+import { isExpectedError } from '../common/errors.ts';
 
 /** One function per channel, receiving the validated payload. */
 export type Handlers = { [C in Channel]: (payload: Payload<C>) => Reply<C> | Promise<Reply<C>> };
@@ -59,11 +59,14 @@ function failure(error: ApiErrorInfo): ApiResult<never> {
   return { ok: false, error };
 }
 
-/** Maps the errors handlers and the engine throw to reply codes; unexpected ones are logged with their stack. */
-function describeError(channel: Channel, error: unknown): ApiErrorInfo {
-  if (error instanceof ApiError) return { code: error.code, message: error.message, fieldErrors: error.fieldErrors };
-  if (error instanceof ConfigError) return { code: 'config', message: error.message, fieldErrors: error.fieldErrors };
-  if (error instanceof Error && (error as { expected?: boolean }).expected) return { code: 'conflict', message: error.message };
+/** An expected failure (an ExpectedError: ApiError, ConfigError, a bad file, …) answers with its own code and
+ *  field errors; anything else is a bug, logged with its stack and answered 'internal'. */
+export function describeError(channel: Channel, error: unknown): ApiErrorInfo {
+  if (isExpectedError(error)) {
+    const fieldErrors = error.fieldErrors ?? {};
+    // Errors only marked `expected` (no code) answered 'conflict' before ExpectedError, and still do.
+    return { code: error.code ?? 'conflict', message: error.message, ...(Object.keys(fieldErrors).length > 0 ? { fieldErrors } : {}) };
+  }
   console.error(`[api] ${channel} failed:`, error);
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,4 +1,5 @@
 // A small, strict command-line parser: every command declares its flags, anything else is an error.
+import { ExpectedError } from '../common/errors.ts';
 
 export interface FlagSpec {
   /** 'value' takes one argument; 'list' may repeat (--set a=1 --set b=2); 'switch' takes none. */
@@ -13,9 +14,10 @@ export interface ParsedArgs {
   switches: Set<string>;
 }
 
-export class UsageError extends Error {
+/** A bad command line: printed as one line with the command's usage in mind. */
+export class UsageError extends ExpectedError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'invalid-input' });
     this.name = 'UsageError';
   }
 }

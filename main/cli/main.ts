@@ -1,8 +1,6 @@
 // `trm`: the command line over the same engine and database as the app.
 // Every command validates its input before doing any work and fails with one clear line and a non-zero exit.
-import { UsageError } from './args.ts';
-import { ConfigError } from '../trm/config.ts';
-import { CheckpointError } from '../train/checkpoint.ts';
+import { isExpectedError } from '../common/errors.ts';
 
 type Command = (argv: string[]) => Promise<number>;
 
@@ -52,11 +50,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** One clear line for expected failures; a stack only for bugs (TRM_DEBUG=1 shows it always). */
+/** One clear line for expected failures (exit 2); a stack only for bugs (exit 1). TRM_DEBUG=1 shows it always. */
 export function reportError(error: unknown): number {
-  const expected = error instanceof UsageError || error instanceof ConfigError || error instanceof CheckpointError || (error as { expected?: boolean })?.expected;
+  const expected = isExpectedError(error);
   const message = error instanceof Error ? error.message : String(error);
-  console.error(`trm: ${message}`);
+  // An expected message listing several problems on lines of their own still prints as one line.
+  console.error(`trm: ${expected ? message.trim().replace(/:\s*\n\s*/g, ': ').replace(/\s*\n\s*/g, '; ') : message}`);
   if (!expected || process.env.TRM_DEBUG) console.error((error as Error)?.stack ?? '');
   return expected ? 2 : 1;
 }

@@ -1,6 +1,7 @@
 // NumPy .npy files (format 1.0/2.0/3.0, little-endian, C order): the official TRM dataset layout and the
 // parity fixtures use them. Read and write without any dependency.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { ExpectedError } from './errors.ts';
 
 export type NpyDtype = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool' | 'int8' | 'uint16' | 'int16';
 export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
@@ -21,7 +22,13 @@ FROM_DESCR['<b1'] = 'bool';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
-export class NpyError extends Error {}
+/** A file that is not a readable .npy array; the message names it. */
+export class NpyError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'invalid-input' });
+    this.name = 'NpyError';
+  }
+}
 
 /** The header of a .npy file from its first bytes (at least the whole header): dtype, shape, where data starts. */
 export function parseNpyHeader(bytes: Uint8Array, name = 'array'): { dtype: NpyDtype; shape: number[]; dataOffset: number } {

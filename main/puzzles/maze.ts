@@ -2,6 +2,7 @@
 // `G` goal — whose label is the same grid with the shortest S→G path marked `o`. This file holds the maze itself:
 // generation, parsing, solving, validation and the 8 dihedral symmetries. The TaskData wrapper is maze-task.ts.
 import type { Rng } from '../common/rng.ts';
+import { ExpectedError } from '../common/errors.ts';
 
 /** The official charset "# SGo" (`TRM:dataset/build_maze_dataset.py`): token id = index + 1, 0 is PAD. */
 export const MAZE_CHARS = '# SGo';
@@ -20,7 +21,13 @@ export interface Maze {
   cells: Uint8Array;
 }
 
-export class MazeError extends Error {}
+/** Maze text that cannot be used; the message says which row or cell. */
+export class MazeError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'invalid-input' });
+    this.name = 'MazeError';
+  }
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Text form

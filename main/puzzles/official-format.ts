@@ -12,6 +12,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ExpectedError } from '../common/errors.ts';
 import { readNpy, writeNpy, type NpyArray } from '../common/npy.ts';
 import { NpyRowFile } from '../common/npy-stream.ts';
 import type { DataConfig } from '../trm/config.ts';
@@ -73,7 +74,13 @@ export interface OfficialFolder {
   test: OfficialSplitFiles;
 }
 
-export class OfficialFormatError extends Error {}
+/** A folder that is not a dataset in the official layout; the message names the file and what is wrong. */
+export class OfficialFormatError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'invalid-input' });
+    this.name = 'OfficialFormatError';
+  }
+}
 
 const SPLITS = ['train', 'test'] as const;
 const SET = 'all';

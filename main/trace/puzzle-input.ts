@@ -7,6 +7,7 @@
 // A puzzle that does not fit the run (another kind, another size, a grid larger than the canvas) is refused
 // with a message saying what the run expects.
 import { createHash } from 'node:crypto';
+import { ExpectedError } from '../common/errors.ts';
 import type { TaskData } from '../puzzles/task-data.ts';
 import type { DataConfig } from '../trm/config.ts';
 import { conflicts, countSolutions, formatGrid, parseGrid, solve, sudokuVocabSize, writeTokens, type BoxShape } from '../puzzles/sudoku.ts';
@@ -38,8 +39,11 @@ export interface PuzzleFileOptions {
 }
 
 /** A puzzle file that cannot be used with this run; the message says why. */
-export class PuzzleInputError extends Error {
-  readonly expected = true;
+export class PuzzleInputError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'conflict' }); // the API's code for it before ExpectedError
+    this.name = 'PuzzleInputError';
+  }
 }
 
 /** What the run's data holds, as far as puzzle files are concerned. */

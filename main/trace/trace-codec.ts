@@ -6,6 +6,7 @@
 // dtype, length and offset. Tokens are stored as uint8 when the vocabulary fits, full distributions as uint8
 // (p·255, renormalised per cell on read); everything else as float32/int32, little-endian.
 import type { InnerUpdate, Trace, TraceStep } from './trace.ts';
+import { ExpectedError } from '../common/errors.ts';
 
 const MAGIC = 'TRMTRACE';
 export const TRACE_FORMAT_VERSION = 1;
@@ -21,8 +22,11 @@ interface ArrayEntry {
   offset: number;
 }
 
-export class TraceFormatError extends Error {
-  readonly expected = true;
+export class TraceFormatError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'conflict' }); // the API's code for it before ExpectedError
+    this.name = 'TraceFormatError';
+  }
 }
 
 /** Named typed arrays plus a JSON header, packed. */

@@ -4,6 +4,7 @@
 // corrupt files on load.
 import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { ExpectedError } from '../common/errors.ts';
 
 const MAGIC = 'TRMCKPT1';
 
@@ -28,9 +29,10 @@ interface TensorEntry {
   byteLength: number;
 }
 
-export class CheckpointError extends Error {
+/** A checkpoint file that cannot be read (missing, truncated, corrupt, not ours); the message names it. */
+export class CheckpointError extends ExpectedError {
   constructor(message: string) {
-    super(message);
+    super(message, { code: 'invalid-input' });
     this.name = 'CheckpointError';
   }
 }

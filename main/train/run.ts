@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { ExpectedError } from '../common/errors.ts';
-import { openDatabase, type RunRow, type TrmDb } from '../../db/index.ts';
+import { openDatabase, type CheckpointRow, type RunRow, type TrmDb } from '../../db/index.ts';
 import { isInsideFolder, workspaceDir } from '../common/paths.ts';
 import { openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
 import '../puzzles/index.ts';
@@ -21,8 +21,11 @@ import { evaluateEngine } from './evaluate.ts';
 export const APP_VERSION = '0.1.0';
 
 /** An expected failure with a message meant for the user (the CLI prints it without a stack). */
-export class RunError extends Error {
-  readonly expected = true;
+export class RunError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'conflict' }); // the API's code for it before ExpectedError
+    this.name = 'RunError';
+  }
 }
 
 export interface CreateRunOptions {
@@ -165,7 +168,8 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     ({ engine, threads } = await startTrainingEngine(config, backend.name));
     const batches = data.trainBatches(config.train.batchSize, config.train.seed);
 
-    // Resume from the latest checkpoint; metric rows logged after it are dropped and will be logged again.
+    // Resume from the latest checkpoint. What was recorded after it (metrics, evaluations, checkpoints: a kill can
+    // land between an evaluation's commit and its checkpoint) is dropped and will be recorded again.
     let startStep = 0;
     const latest = db.getCheckpoint(runId, 'latest');
     if (latest) {
@@ -174,7 +178,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
       if (checkpoint.meta.sampler != null) batches.setState(checkpoint.meta.sampler); // imported runs have no data position
       startStep = latest.step;
     }
-    db.deleteMetricsAfter(runId, startStep);
+    for (const dropped of db.rewindRun(runId, startStep)) removeCheckpointFile(db, runId, dropped, warn);
     // The stored config gets this invocation's total steps and the data's epoch size (runs created before it was recorded).
     // … and the threads this invocation uses (train.threads 0 = auto is resolved per machine and backend).
     const storedConfig = { ...run.config, train: config.train, trainExamplesPerEpoch: data.trainExamplesPerEpoch, threads };
@@ -293,10 +297,15 @@ function pruneCheckpoints(db: TrmDb, runId: number, keep: number, warn: (message
   const protectedSteps = new Set(checkpoints.filter((c) => c.aliases.length > 0).map((c) => c.step));
   const candidates = checkpoints.filter((c) => !protectedSteps.has(c.step)).sort((a, b) => b.step - a.step);
   for (const old of candidates.slice(Math.max(0, keep - protectedSteps.size))) {
-    if (isInsideFolder(db.workspace, old.path)) rmSync(old.path, { force: true });
-    else warn(`run ${runId}: pruning checkpoint step_${old.step} without deleting ${old.path}: it is outside the workspace ${db.workspace}`);
+    removeCheckpointFile(db, runId, old, warn);
     db.deleteCheckpoint(runId, old.step);
   }
+}
+
+/** Deletes the file of a checkpoint the database drops, unless it lies outside the workspace. */
+function removeCheckpointFile(db: TrmDb, runId: number, checkpoint: CheckpointRow, warn: (message: string) => void): void {
+  if (isInsideFolder(db.workspace, checkpoint.path)) rmSync(checkpoint.path, { force: true });
+  else warn(`run ${runId}: dropping checkpoint step_${checkpoint.step} without deleting ${checkpoint.path}: it is outside the workspace ${db.workspace}`);
 }
 
 function describeFailure(error: unknown): string {

@@ -1,6 +1,7 @@
 // The one place where every configuration field of a TRM run is defined, with its default and why.
 // Paper names (x, y, z, n, T, N_sup) appear here once, next to the code names used everywhere else.
 // Spec: ../shared/trm-spec.md §1.1 (model), §4 (optimisation), §9 (CPU-scale recipe).
+import { ExpectedError } from '../common/errors.ts';
 
 /** Architecture of the network and its recursion. */
 export interface ModelConfig {
@@ -307,9 +308,9 @@ export function validateTrainConfig(t: TrainConfig): string[] {
 }
 
 /** A bad config, with one message per offending field path (`model.hiddenSize` → "must be …"). */
-export class ConfigError extends Error {
-  constructor(readonly fieldErrors: Record<string, string>) {
-    super(Object.entries(fieldErrors).map(([path, message]) => `${path}: ${message}`).join('; '));
+export class ConfigError extends ExpectedError {
+  constructor(fieldErrors: Record<string, string>) {
+    super(Object.entries(fieldErrors).map(([path, message]) => `${path}: ${message}`).join('; '), { code: 'config', fieldErrors });
     this.name = 'ConfigError';
   }
 }

@@ -4,6 +4,7 @@
 // Only what torch.save produces for a state dict is supported; anything else is a clear error, never a guess.
 import { readFileSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
+import { ExpectedError } from '../common/errors.ts';
 
 export type TorchDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
@@ -15,7 +16,13 @@ export interface TorchTensor {
   data: Float32Array | Float64Array | BigInt64Array | Int32Array | Int16Array | Int8Array | Uint8Array;
 }
 
-export class TorchCheckpointError extends Error {}
+/** A file that is not a readable torch.save checkpoint; the message names it. */
+export class TorchCheckpointError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'invalid-input' });
+    this.name = 'TorchCheckpointError';
+  }
+}
 
 /** Every tensor of a checkpoint by state-dict key, in file order. Nested dicts give dotted keys ("model.x"). */
 export function readTorchCheckpoint(path: string): Map<string, TorchTensor> {

@@ -91,3 +91,28 @@ test('a checkpoint inside the workspace is stored relative to it, so a moved wor
     moved.close();
   }
 });
+
+test('rewindRun drops the metrics, evaluations and checkpoints after the step a run resumes from', () => {
+  const db = temporaryDatabase();
+  const run = db.createRun(sampleRun());
+  const other = db.createRun(sampleRun());
+  for (const runId of [run.id, other.id]) {
+    for (const step of [10, 20, 30]) {
+      db.addCheckpoint({ runId, step, path: `/ckpt/${runId}/step_${step}.trmckpt`, bytes: 1 });
+      db.addEvaluation({ runId, checkpointStep: step, split: 'test', metrics: {}, perPuzzle: [{ puzzleKey: 'a', correct: true }] });
+      db.appendMetrics(runId, [{ key: 'train/lm_loss', step, wallTimeMs: step, value: step }]);
+    }
+    db.setCheckpointAlias(runId, 'latest', 30);
+    db.setCheckpointAlias(runId, 'best', 30);
+  }
+  const dropped = db.rewindRun(run.id, 20);
+  assert.deepEqual(dropped.map((c) => [c.step, c.path]), [[30, `/ckpt/${run.id}/step_30.trmckpt`]]);
+  assert.deepEqual(db.listCheckpoints(run.id).map(({ step, aliases }) => ({ step, aliases })), [{ step: 10, aliases: [] }, { step: 20, aliases: ['latest'] }]);
+  assert.deepEqual(db.listEvaluations(run.id).map((e) => e.checkpointStep), [20, 10]);
+  assert.equal(db.sqlite.prepare('SELECT count(*) FROM evaluation_puzzles').pluck().get(), 5, 'the dropped evaluation\'s puzzle rows went with it');
+  assert.deepEqual(db.getMetricSeries(run.id, ['train/lm_loss'])['train/lm_loss'].steps, [10, 20]);
+  assert.equal(db.getMetricSummaries([run.id])[run.id]['train/lm_loss'].lastStep, 20);
+  assert.equal(db.listEvaluations(other.id).length, 3, 'other runs are untouched');
+  assert.deepEqual(db.rewindRun(run.id, 0).map((c) => c.step), [10, 20]); // no checkpoint: everything goes
+  assert.deepEqual([db.listCheckpoints(run.id), db.listEvaluations(run.id)], [[], []]);
+});

@@ -56,7 +56,7 @@ test('training in a copy of a workspace leaves the original\'s checkpoints alone
   await inWorkspace(copy, () => trainRun(runId, { maxSteps: 8, warn: (message) => warnings.push(message) }));
   for (const path of originalFiles) assert.ok(existsSync(path), `the original's ${path} is still there`);
   assert.ok(existsSync(outside), 'a file outside the workspace is never pruned');
-  assert.match(warnings.join('\n'), /pruning checkpoint step_1 without deleting .*outside\.trmckpt: it is outside the workspace/);
+  assert.match(warnings.join('\n'), /dropping checkpoint step_1 without deleting .*outside\.trmckpt: it is outside the workspace/);
   assert.ok(checkpointPaths(copy, runId).every((path) => path.startsWith(join(copy, 'runs'))));
 
   // The original, moved: evaluation reads its checkpoint at the new place.

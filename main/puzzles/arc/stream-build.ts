@@ -6,6 +6,7 @@
 // Everything is written into a hidden sibling folder that is renamed to the real name only when complete.
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { ExpectedError } from '../../common/errors.ts';
 import { writeNpy } from '../../common/npy.ts';
 import { NpyFileWriter } from '../../common/npy-stream.ts';
 import { Rng } from '../../common/rng.ts';
@@ -17,8 +18,11 @@ import { ARC_VOCAB_SIZE, randomOffset, writeGrid, type CanvasOffset } from './en
 import type { ArcTask, Grid } from './grid.ts';
 
 /** A failure the user can act on (reported as one line by the CLI). */
-export class ArcBuildError extends Error {
-  readonly expected = true;
+export class ArcBuildError extends ExpectedError {
+  constructor(message: string) {
+    super(message, { code: 'conflict' }); // the API's code for it before ExpectedError
+    this.name = 'ArcBuildError';
+  }
 }
 
 type Pair = { input: Grid; output?: Grid };

@@ -13,7 +13,7 @@ import { presetConfig } from '../trm/presets.ts';
 import { selectBackend, type BackendName } from '../trm/backend.ts';
 import { TRM } from '../trm/model.ts';
 import { runTrainingLoop, type StepMetrics } from './loop.ts';
-import { readCheckpoint, writeCheckpoint, CheckpointError } from './checkpoint.ts';
+import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointContents } from './checkpoint.ts';
 import type { TrainEvent, TrainEventListener } from './events.ts';
 import { createEngine, startTrainingEngine, type Engine } from './engine.ts';
 import { evaluateEngine } from './evaluate.ts';
@@ -168,15 +168,32 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     ({ engine, threads } = await startTrainingEngine(config, backend.name));
     const batches = data.trainBatches(config.train.batchSize, config.train.seed);
 
-    // Resume from the latest checkpoint. What was recorded after it (metrics, evaluations, checkpoints: a kill can
+    // Resume from the newest intact checkpoint: a damaged one (truncated, corrupt, unreadable) is passed over, and
+    // the run fails only when every one is. What was recorded after it (metrics, evaluations, checkpoints: a kill can
     // land between an evaluation's commit and its checkpoint) is dropped and will be recorded again.
     let startStep = 0;
-    const latest = db.getCheckpoint(runId, 'latest');
-    if (latest) {
-      const checkpoint = readCheckpoint(latest.path);
+    const checkpoints = db.listCheckpoints(runId).reverse();
+    const damaged: { step: number; reason: string }[] = [];
+    for (const candidate of checkpoints) {
+      let checkpoint: CheckpointContents;
+      try {
+        checkpoint = readCheckpoint(candidate.path);
+      } catch (error) {
+        if (!(error instanceof CheckpointError)) throw error;
+        damaged.push({ step: candidate.step, reason: error.message });
+        continue;
+      }
       engine.restore(checkpoint);
       if (checkpoint.meta.sampler != null) batches.setState(checkpoint.meta.sampler); // imported runs have no data position
-      startStep = latest.step;
+      startStep = candidate.step;
+      break;
+    }
+    // Each reason names its file (e.g. "…/step_8.trmckpt is corrupt (checksum mismatch)").
+    const reasons = damaged.map(({ reason }) => reason).join('; ');
+    if (damaged.length > 0 && damaged.length === checkpoints.length) throw new CheckpointError(`run ${runId} has no intact checkpoint to resume from: ${reasons}`);
+    if (damaged.length > 0) {
+      const which = damaged.length === 1 ? `checkpoint step_${damaged[0].step} is` : `checkpoints ${damaged.map(({ step }) => `step_${step}`).join(', ')} are`;
+      warn(`run ${runId}: ${which} damaged: ${reasons}; resuming from step_${startStep}`);
     }
     for (const dropped of db.rewindRun(runId, startStep)) removeCheckpointFile(db, runId, dropped, warn);
     // The stored config gets this invocation's total steps and the data's epoch size (runs created before it was recorded).

@@ -2,7 +2,7 @@
 // (metrics, evaluations, checkpoints), so nothing is duplicated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../db/index.ts';
@@ -32,6 +32,44 @@ test('a kill between an evaluation\'s commit and its checkpoint leaves no duplic
     assert.equal(db.getRun(runId)?.status, 'finished');
     assert.deepEqual(db.listEvaluations(runId).map((e) => e.checkpointStep), [8, 4], 'one evaluation per evaluated step');
     assert.deepEqual(db.getMetricSeries(runId, ['eval/exact_accuracy'])['eval/exact_accuracy'].steps, [4, 8]);
+  } finally {
+    db.close();
+  }
+});
+
+/** Flips the last byte of a checkpoint file: its checksum no longer matches. */
+function damage(path: string): void {
+  const bytes = readFileSync(path);
+  bytes[bytes.length - 1] ^= 0xff;
+  writeFileSync(path, bytes);
+}
+
+test('a damaged latest checkpoint: resume falls back to the newest intact one, says so, and fails only when none is intact', { timeout: 120_000 }, async () => {
+  const runId = await tinyRun({ 'train.maxSteps': '6', 'train.evalInterval': '0', 'train.checkpointInterval': '2' });
+  await trainRun(runId, { maxSteps: 4 });
+  const db = openDatabase();
+  try {
+    const [second, fourth] = db.listCheckpoints(runId);
+    assert.deepEqual([second.step, fourth.step], [2, 4]);
+    damage(fourth.path);
+    const warnings: string[] = [];
+    const resumedFrom: number[] = [];
+    await trainRun(runId, { maxSteps: 6, warn: (message) => warnings.push(message), onEvent: (event) => { if (event.type === 'started') resumedFrom.push(event.resumedFromStep); } });
+    assert.deepEqual(resumedFrom, [2]);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0], /^run \d+: checkpoint step_4 is damaged: .*step_4\.trmckpt is corrupt \(checksum mismatch\); resuming from step_2$/);
+    assert.equal(db.getRun(runId)?.status, 'finished');
+    assert.deepEqual(db.getMetricSeries(runId, ['train/lm_loss'])['train/lm_loss'].steps, [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(db.listEvaluations(runId).map((e) => e.checkpointStep), [6], 'the damaged checkpoint\'s evaluation went with it');
+    assert.deepEqual(db.listCheckpoints(runId).map((c) => c.step), [2, 4, 6]);
+
+    // Every checkpoint damaged: the run fails, naming them, and keeps them.
+    const broken = await tinyRun({ 'train.maxSteps': '6', 'train.evalInterval': '0', 'train.checkpointInterval': '2' });
+    await trainRun(broken, { maxSteps: 4 });
+    for (const checkpoint of db.listCheckpoints(broken)) damage(checkpoint.path);
+    await assert.rejects(trainRun(broken, { maxSteps: 6 }), /no intact checkpoint to resume from: .*step_4\.trmckpt is corrupt \(checksum mismatch\); .*step_2\.trmckpt is corrupt/);
+    assert.equal(db.getRun(broken)?.status, 'failed');
+    assert.ok(db.listCheckpoints(broken).every((c) => existsSync(c.path)));
   } finally {
     db.close();
   }

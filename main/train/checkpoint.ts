@@ -3,7 +3,8 @@
 // checkpoint under a real name, and earlier checkpoints are never touched. A SHA-256 of the body detects
 // corrupt files on load.
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExpectedError } from '../common/errors.ts';
 
 const MAGIC = 'TRMCKPT1';
@@ -59,7 +60,7 @@ export function writeCheckpoint(path: string, contents: CheckpointContents): num
   prefix.write(MAGIC, 0, 'ascii');
   prefix.writeUInt32LE(header.length, MAGIC.length);
 
-  const temporary = `${path}.tmp-${process.pid}`;
+  const temporary = `${path}.tmp-${process.pid}`; // a kill leaves it behind: removeTemporaryFiles
   let fd: number | undefined;
   try {
     fd = openSync(temporary, 'w');
@@ -76,6 +77,24 @@ export function writeCheckpoint(path: string, contents: CheckpointContents): num
     throw error;
   }
   return prefix.length + header.length + offset;
+}
+
+/** Removes the temporary files (`step_N.trmckpt.tmp-PID`) that writes cut short by a kill left in `dir`, those whose
+ *  writing process is no longer alive; returns their names. */
+export function removeTemporaryFiles(dir: string, isWriterAlive: (pid: number) => boolean): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const stale = names.filter((name) => {
+    const match = /\.trmckpt\.tmp-(\d+)$/.exec(name);
+    return match !== null && !isWriterAlive(Number(match[1]));
+  });
+  for (const name of stale) rmSync(join(dir, name), { force: true });
+  return stale;
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {

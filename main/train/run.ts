@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import { ExpectedError } from '../common/errors.ts';
-import { openDatabase, type CheckpointRow, type RunRow, type TrmDb } from '../../db/index.ts';
+import { isProcessAlive, openDatabase, type CheckpointRow, type RunRow, type TrmDb } from '../../db/index.ts';
 import { isInsideFolder, workspaceDir } from '../common/paths.ts';
 import { openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
 import '../puzzles/index.ts';
@@ -13,7 +13,7 @@ import { presetConfig } from '../trm/presets.ts';
 import { selectBackend, type BackendName } from '../trm/backend.ts';
 import { TRM } from '../trm/model.ts';
 import { runTrainingLoop, type StepMetrics } from './loop.ts';
-import { readCheckpoint, writeCheckpoint, CheckpointError, type CheckpointContents } from './checkpoint.ts';
+import { readCheckpoint, removeTemporaryFiles, writeCheckpoint, CheckpointError, type CheckpointContents } from './checkpoint.ts';
 import type { TrainEvent, TrainEventListener } from './events.ts';
 import { createEngine, startTrainingEngine, type Engine } from './engine.ts';
 import { evaluateEngine } from './evaluate.ts';
@@ -205,6 +205,8 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
 
     const checkpointDir = join(runDirectory(runId), 'checkpoints');
     mkdirSync(checkpointDir, { recursive: true });
+    // Half-written checkpoints of a process killed while saving (this process writes none yet).
+    removeTemporaryFiles(checkpointDir, (pid) => pid !== process.pid && isProcessAlive(pid));
     const pending: { key: string; step: number; wallTimeMs: number; value: number }[] = [];
     let lastFlush = Date.now();
     let lastProgress = 0;

@@ -75,6 +75,18 @@ test('a damaged latest checkpoint: resume falls back to the newest intact one, s
   }
 });
 
+test('half-written checkpoint files a kill left behind are removed when the run starts again', { timeout: 120_000 }, async () => {
+  const runId = await tinyRun({ 'train.maxSteps': '4', 'train.evalInterval': '0', 'train.checkpointInterval': '2' });
+  await trainRun(runId, { maxSteps: 2 });
+  const folder = join(home, 'runs', String(runId), 'checkpoints');
+  const killedWrite = join(folder, 'step_4.trmckpt.tmp-9999999'); // above any pid Linux hands out: that writer is gone
+  const liveWrite = join(folder, 'step_4.trmckpt.tmp-1'); // pid 1 is alive: not ours to remove
+  const other = join(folder, 'notes.txt');
+  for (const path of [killedWrite, liveWrite, other]) writeFileSync(path, 'x');
+  await trainRun(runId, { maxSteps: 4 });
+  assert.deepEqual([killedWrite, liveWrite, other].map(existsSync), [false, true, true]);
+});
+
 test.after(() => {
   delete process.env.TRM_HOME;
   rmSync(home, { recursive: true, force: true });

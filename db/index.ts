@@ -2,11 +2,13 @@
 // jobs and UI settings in one SQLite file (WAL) in the workspace. Runs under plain Node (CLI, trainer) and in
 // Electron's main process; never imports electron. Query modules take a better-sqlite3 connection; TrmDb binds
 // them to one opened connection.
-import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { workspaceDir } from '../main/common/paths.ts';
 import { migrate } from './migrate.ts';
+import { databaseFileProblem, databaseOpenProblem } from './open-errors.ts';
+import { ExpectedError } from '../main/common/errors.ts';
+import { ensureFolder } from '../main/common/fs-checks.ts';
 import * as runs from './runs.ts';
 import * as metrics from './metrics.ts';
 import * as checkpoints from './checkpoints.ts';
@@ -47,11 +49,16 @@ export function defaultDatabasePath(): string {
 }
 
 /** Opens (creating if needed) the database at `path`, configures the connection and applies pending migrations.
- *  Throws an Error naming the path when the folder or file cannot be created or written. */
+ *  Throws an ExpectedError naming the path and what is wrong when the folder cannot be created or the file is not
+ *  a database that can be opened and written (a folder, a pipe, another file, corrupt, read-only, locked). */
 export function openDatabase(path: string = defaultDatabasePath()): TrmDb {
   let sqlite: Database.Database | undefined;
   try {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      ensureFolder(dirname(path), 'the workspace folder');
+      const problem = databaseFileProblem(path);
+      if (problem) throw new ExpectedError(problem);
+    }
     sqlite = new Database(path);
     sqlite.pragma('busy_timeout = 5000'); // first, so the pragmas below wait for other writers too
     sqlite.pragma('journal_mode = WAL'); // readers never block the writer, and the trainer and app write concurrently
@@ -61,7 +68,9 @@ export function openDatabase(path: string = defaultDatabasePath()): TrmDb {
   } catch (error) {
     sqlite?.close();
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`Cannot open the experiment database at ${path}: ${reason}`, { cause: error });
+    const problem = databaseOpenProblem(path, error);
+    const message = `Cannot open the experiment database at ${path}: ${problem ?? reason}`;
+    throw problem === null ? new Error(message, { cause: error }) : new ExpectedError(message, { cause: error });
   }
   return new TrmDb(sqlite, path);
 }

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeTransaction, type Database } from './sql.ts';
+import { ExpectedError } from '../main/common/errors.ts';
 
 /** Resolved from this module's own location, so it works from any working directory. */
 export const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -47,7 +48,7 @@ export function migrate(sqlite: Database, migrations: Migration[] = loadMigratio
   const latestKnown = migrations.at(-1)?.version ?? 0;
   const current = schemaVersion(sqlite);
   if (current > latestKnown) {
-    throw new Error(`The database is at schema version ${current}, newer than this version of TRM Workbench knows (${latestKnown}); update the app`);
+    throw new ExpectedError(`The database is at schema version ${current}, newer than this version of TRM Workbench knows (${latestKnown}); update the app`);
   }
   const applied: number[] = [];
   for (const migration of migrations) {

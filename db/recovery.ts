@@ -1,5 +1,6 @@
-// Start-up recovery: runs still marked 'running' whose process is gone (crash, SIGKILL, power loss) become
-// 'interrupted' so they can be resumed from their last checkpoint; resuming rewinds a run to that checkpoint.
+// Start-up recovery: runs still marked 'running' (or 'queued' for a started job) whose process is gone (crash,
+// SIGKILL, power loss) become 'interrupted' so they can be resumed from their last checkpoint; resuming rewinds a run
+// to that checkpoint.
 import { prepared, writeTransaction, type Database } from './sql.ts';
 import { getCheckpoint, listCheckpoints, setCheckpointAlias, type CheckpointRow } from './checkpoints.ts';
 import { deleteMetricsAfter } from './metrics.ts';
@@ -14,18 +15,24 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-/** Marks orphaned running runs as interrupted; returns their ids. A running run without a pid counts as orphaned. */
+/** Marks orphaned runs as interrupted; returns their ids. Orphaned: 'running' with a dead process or none, or
+ *  'queued' with a dead process (the job queue records a training job's process on its run when it starts it, so
+ *  one killed before training began does not stay 'queued'; a queued run without a pid is waiting). */
 export function markInterruptedRuns(sqlite: Database, isAlive: (pid: number) => boolean = isProcessAlive): number[] {
   return writeTransaction(sqlite, () => {
-    const running = prepared(sqlite, "SELECT id, pid FROM runs WHERE status = 'running' ORDER BY id").all() as { id: number; pid: number | null }[];
-    const orphaned = running.filter((run) => run.pid === null || !isAlive(run.pid)).map((run) => run.id);
+    const candidates = prepared(sqlite, `
+      SELECT id, pid, status FROM runs WHERE status = 'running' OR (status = 'queued' AND pid IS NOT NULL) ORDER BY id`)
+      .all() as { id: number; pid: number | null; status: 'running' | 'queued' }[];
+    const orphaned = candidates.filter((run) => run.pid === null || !isAlive(run.pid));
     const markInterrupted = prepared(sqlite, `
-      UPDATE runs SET status = 'interrupted', pid = NULL, ended_at = @now, updated_at = @now,
-        error = coalesce(error, 'The training process ended without reporting (crash or kill)')
+      UPDATE runs SET status = 'interrupted', pid = NULL, ended_at = @now, updated_at = @now, error = coalesce(error, @error)
       WHERE id = @id`);
     const now = Date.now();
-    for (const id of orphaned) markInterrupted.run({ id, now });
-    return orphaned;
+    for (const run of orphaned) {
+      const error = run.status === 'running' ? 'The training process ended without reporting (crash or kill)' : 'The training job ended before training began (crash or kill)';
+      markInterrupted.run({ id: run.id, now, error });
+    }
+    return orphaned.map((run) => run.id);
   });
 }
 

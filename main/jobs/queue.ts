@@ -358,6 +358,9 @@ export class JobQueue {
       return;
     }
     job.process = child;
+    // Until the trainer marks its run 'running', the run says which process has it: if this workbench and the job
+    // die before training begins, the next start finds the pid gone and marks the run interrupted (db/recovery.ts).
+    if (job.spec.kind === 'train' && child.pid !== undefined) this.patchRun(job.spec.runId, { pid: child.pid });
     child.onMessage((message) => {
       if (message.type === 'event') this.emit({ type: 'train', event: message.event });
       else job.outcome = message;

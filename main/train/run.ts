@@ -158,6 +158,9 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     if (!run) throw new RunError(`no run ${runId}`);
     if (run.status === 'finished' && !(options.maxSteps && options.maxSteps > run.step)) throw new RunError(`run ${runId} already finished at step ${run.step}`);
     if (run.status === 'running' && run.pid && run.pid !== process.pid && isAlive(run.pid)) throw new RunError(`run ${runId} is already running (pid ${run.pid})`);
+    // Marked before the slow set-up (backend, data, engine), so a kill during it leaves the run 'running' with a dead
+    // pid, which the next start marks interrupted, instead of as it was ('queued' for a new run) for good.
+    db.updateRun(runId, { status: 'running', pid: process.pid, endedAt: null, error: null });
     const config = runConfig(run);
     if (options.maxSteps) config.train.maxSteps = options.maxSteps;
     const requested = options.backend ?? ((run.config as { requestedBackend?: BackendName }).requestedBackend || undefined);

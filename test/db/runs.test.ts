@@ -127,6 +127,17 @@ test('markInterruptedRuns turns running runs with a dead or missing process into
   assert.deepEqual(db.markInterruptedRuns(() => false), []);
 });
 
+test('markInterruptedRuns: a queued run whose job process is gone (killed before training began) is interrupted, not queued for good', () => {
+  const db = temporaryDatabase();
+  const waiting = db.createRun(sampleRun()); // queued, no job process yet
+  const starting = db.updateRun(db.createRun(sampleRun()).id, { pid: 100 }); // the queue started its job: still alive
+  const killed = db.updateRun(db.createRun(sampleRun()).id, { pid: 200 });
+  assert.deepEqual(db.markInterruptedRuns((pid) => pid === 100), [killed.id]);
+  assert.deepEqual([waiting, starting].map((run) => db.getRun(run.id)!.status), ['queued', 'queued']);
+  const killedNow = db.getRun(killed.id)!;
+  assert.deepEqual([killedNow.status, killedNow.pid, killedNow.error], ['interrupted', null, 'The training job ended before training began (crash or kill)']);
+});
+
 test('markInterruptedRuns by default checks real processes', () => {
   const db = temporaryDatabase();
   const mine = db.updateRun(db.createRun(sampleRun()).id, { status: 'running', pid: process.pid });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, type TrmDb } from '../../db/index.ts';
 import { JobQueue, type JobQueueOptions } from '../../main/jobs/queue.ts';
+import type { JobProcess } from '../../main/jobs/launcher.ts';
 import type { WorkbenchEvent } from '../../preload/contract.ts';
 
 test('a stored concurrency that is not a whole number from 1 to the maximum is ignored with a warning', async () => {
@@ -370,6 +371,32 @@ test('an evaluation cut short by a crash of its workbench runs again at the next
     assert.deepEqual(session.db.listQueuedJobs().map(({ runId, startedBy }) => ({ runId, startedBy })), [{ runId: elsewhere, startedBy: live }]);
   } finally {
     await session.close();
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a training job killed with its workbench before training began leaves its run interrupted at the next start, not queued', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'trm-jobs-'));
+  const deadPid = 2 ** 22 + 4321; // above pid_max: the job process and its workbench are gone
+  let exit: ((code: number | null, signal: string | null) => void) | undefined;
+  // A job process that never reports: the workbench died before it (or its trainer) could say anything.
+  const silent: JobProcess = { pid: deadPid, send() {}, kill() { exit?.(null, 'SIGKILL'); }, onMessage() {}, onExit(listener) { exit = listener; } };
+  const session = openSession(home, 1, { launch: () => silent });
+  try {
+    const runId = addRun(session.db, 'finish');
+    session.queue.enqueue({ kind: 'train', runId });
+    assert.deepEqual([session.db.getRun(runId)?.status, session.db.getRun(runId)?.pid], ['queued', deadPid], 'the run names its job process');
+    // The next start, on the same workspace:
+    const next = openDatabase(join(home, 'trm.sqlite'));
+    try {
+      assert.deepEqual(next.markInterruptedRuns(), [runId]);
+      assert.equal(next.getRun(runId)?.status, 'interrupted');
+    } finally {
+      next.close();
+    }
+  } finally {
+    await session.queue.shutdown(10);
+    session.db.close();
     rmSync(home, { recursive: true, force: true });
   }
 });

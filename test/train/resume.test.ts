@@ -2,10 +2,13 @@
 // (metrics, evaluations, checkpoints), so nothing is duplicated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { openDatabase } from '../../db/index.ts';
+import { buildSudokuDataset } from '../../main/puzzles/build.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'trm-resume-'));
 process.env.TRM_HOME = home;
@@ -85,6 +88,28 @@ test('half-written checkpoint files a kill left behind are removed when the run 
   for (const path of [killedWrite, liveWrite, other]) writeFileSync(path, 'x');
   await trainRun(runId, { maxSteps: 4 });
   assert.deepEqual([killedWrite, liveWrite, other].map(existsSync), [false, true, true]);
+});
+
+test('a trainer killed before training began leaves its run interrupted at the next start, not queued', { timeout: 120_000 }, async (t) => {
+  const folder = join(home, 'sudoku4');
+  buildSudokuDataset({ boxRows: 2, boxCols: 2, source: 'generate', trainCount: 16, testCount: 8, augmentations: 1, seed: 1, out: folder, minBlanks: 4, maxBlanks: 8 });
+  const { runId } = await createRun({ preset: 'sudoku4-mlp', backend: 'cpu', dataDir: folder, overrides: { 'model.hiddenSize': '16', 'model.numHeads': '2', 'model.puzzleEmbDim': '16', 'train.batchSize': '8' } });
+  // The trainer's set-up reads the data; a FIFO in place of a data file holds it there until it is killed.
+  rmSync(join(folder, 'identifiers.json'));
+  if (spawnSync('mkfifo', [join(folder, 'identifiers.json')]).status !== 0) return t.skip('mkfifo is not available here');
+  const script = `const { trainRun } = await import(${JSON.stringify(pathToFileURL(join(import.meta.dirname, '..', '..', 'main', 'train', 'run.ts')).href)}); await trainRun(${runId});`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { env: { ...process.env, TRM_HOME: home }, stdio: 'ignore' });
+  const db = openDatabase();
+  try {
+    const deadline = Date.now() + 20_000;
+    while (db.getRun(runId)?.status === 'queued' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    assert.deepEqual(db.markInterruptedRuns(), [runId], `killed while setting up, the run was ${db.getRun(runId)?.status}`);
+    assert.equal(db.getRun(runId)?.status, 'interrupted');
+  } finally {
+    db.close();
+  }
 });
 
 test.after(() => {

@@ -373,6 +373,10 @@ export const MAX_IMPORT_CHARS = 20_000_000;
 export const MAX_REQUEST_BYTES = 3 * MAX_IMPORT_CHARS + (1 << 20);
 /** Deepest nesting of arrays and objects a payload may have (checked before the schema, which recurses). */
 export const MAX_PAYLOAD_DEPTH = 64;
+/** Most values (array elements and object fields, all levels together) a payload may hold, checked before the
+ *  schema: it parses every element before it checks an array's length, so 10 million of them (a 20 MB frame)
+ *  would make 10 million issues. The largest real payload, an import of 5,000 files, holds about 15,000. */
+export const MAX_PAYLOAD_VALUES = 200_000;
 
 /** Phantom marker carrying a reply type in the channel map (no runtime value). */
 function reply<T>(): T {

@@ -4,6 +4,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { bytesPerElement, npyHeaderBytes, NpyError, parseNpyHeader, typedArray, type NpyDtype } from './npy.ts';
+import { regularFileProblem } from './fs-checks.ts';
 
 /** Version 1.0 header for a streamed array (uint8 or int32, the official dataset's dtypes). */
 export function npyHeader(dtype: NpyDtype, shape: number[]): Uint8Array {
@@ -112,6 +113,8 @@ export class NpyRowFile {
   private buffer = new Uint8Array(0);
 
   constructor(readonly path: string) {
+    const notAFile = regularFileProblem(path); // opening a named pipe blocks until something writes to it
+    if (notAFile) throw new NpyError(`${path} ${notAFile}`);
     const fd = openSync(path, 'r');
     try {
       const header = headerOf(fd, path);

@@ -2,6 +2,7 @@
 // parity fixtures use them. Read and write without any dependency.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ExpectedError } from './errors.ts';
+import { regularFileProblem } from './fs-checks.ts';
 
 export type NpyDtype = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8' | 'bool' | 'int8' | 'uint16' | 'int16';
 export type NpyData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | Uint16Array | Int16Array;
@@ -65,6 +66,8 @@ export function parseNpy(bytes: Uint8Array, name = 'array'): NpyArray {
 }
 
 export function readNpy(path: string): NpyArray {
+  const notAFile = regularFileProblem(path); // a named pipe would block the read forever
+  if (notAFile) throw new NpyError(`${path} ${notAFile}`);
   return parseNpy(readFileSync(path), path);
 }
 

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NpyRowFile } from '../common/npy-stream.ts';
 import { Rng } from '../common/rng.ts';
-import { closeSplit, officialMetadata, openOfficialSplit, readJson, OfficialFormatError, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
+import { closeSplit, officialMetadata, openOfficialSplit, readIdentifiers, OfficialFormatError, writeOfficialDataset, type OfficialMetadata, type OfficialSplit } from './official-format.ts';
 import { pairsAsHierarchy, streamSeed, SudokuSource } from './sudoku-task.ts';
 import { randomTransform, sudokuVocabSize, transformPair, type SudokuPair } from './sudoku.ts';
 
@@ -176,9 +176,7 @@ function tokenCounts(file: NpyRowFile): { counts: Float64Array; outsideByte: num
 
 /** A structured summary of an official folder (validated on reading, token arrays streamed). */
 export function inspectDatasetJson(dir: string): DatasetSummary {
-  const identifiers = readJson(join(dir, 'identifiers.json'));
-  if (!Array.isArray(identifiers) || identifiers.some((n) => typeof n !== 'string'))
-    throw new OfficialFormatError(`${join(dir, 'identifiers.json')}: expected a list of names`);
+  const identifiers = readIdentifiers(dir);
   return {
     dir,
     identifiers: identifiers.length,

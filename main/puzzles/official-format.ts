@@ -10,9 +10,10 @@
 //   <dir>/{train,test}/all__puzzle_identifiers.npy [P] int32  all__puzzle_indices.npy [P+1] int32
 //   <dir>/{train,test}/all__group_indices.npy      [G+1] int32
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExpectedError } from '../common/errors.ts';
+import { fsProblem, regularFileProblem } from '../common/fs-checks.ts';
 import { readNpy, writeNpy, type NpyArray } from '../common/npy.ts';
 import { NpyRowFile } from '../common/npy-stream.ts';
 import type { DataConfig } from '../trm/config.ts';
@@ -179,9 +180,7 @@ export function writeOfficialDataset(dir: string, dataset: OfficialDataset): voi
  * checked against the vocabulary, row by row when asked for. Errors name the file and what is wrong.
  */
 export function openOfficialFolder(dir: string): OfficialFolder {
-  const identifiers = readJson(join(dir, 'identifiers.json'));
-  if (!Array.isArray(identifiers) || identifiers.some((n) => typeof n !== 'string'))
-    throw new OfficialFormatError(`${join(dir, 'identifiers.json')}: expected a list of names`);
+  const identifiers = readIdentifiers(dir);
   const train = openOfficialSplit(join(dir, 'train'), identifiers.length);
   try {
     return { dir, identifiers, train, test: openOfficialSplit(join(dir, 'test'), identifiers.length) };
@@ -287,9 +286,29 @@ function splitInMemory(split: OfficialSplitFiles): OfficialSplit {
   return { ...split, inputs: Uint8Array.from(inputs), labels: Uint8Array.from(labels) };
 }
 
+/** The folder's identifiers.json, after checking that `dir` is a folder that looks like an official dataset:
+ *  a missing path, a file or an empty folder are each named as such rather than as a missing identifiers.json. */
+export function readIdentifiers(dir: string): string[] {
+  let stats;
+  try {
+    stats = statSync(dir);
+  } catch (error) {
+    throw new OfficialFormatError(`dataset folder ${dir} ${fsProblem(error, dir) ?? (error as Error).message}`);
+  }
+  if (!stats.isDirectory()) throw new OfficialFormatError(`dataset folder ${dir} is a file, not a folder`);
+  if (!['identifiers.json', 'train', 'test'].some((name) => existsSync(join(dir, name))))
+    throw new OfficialFormatError(`${dir} is not a dataset in the official TRM layout: it has no identifiers.json, train/ or test/ (trm data build writes one)`);
+  const identifiers = readJson(join(dir, 'identifiers.json'));
+  if (!Array.isArray(identifiers) || identifiers.some((n) => typeof n !== 'string'))
+    throw new OfficialFormatError(`${join(dir, 'identifiers.json')}: expected a list of names`);
+  return identifiers;
+}
+
 /** A JSON file of an official folder, with errors naming the file. */
 export function readJson(path: string): unknown {
   if (!existsSync(path)) throw new OfficialFormatError(`missing file ${path}`);
+  const notAFile = regularFileProblem(path);
+  if (notAFile) throw new OfficialFormatError(`${path} ${notAFile}`);
   try {
     return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExpectedError } from '../common/errors.ts';
+import { regularFileProblem } from '../common/fs-checks.ts';
 
 const MAGIC = 'TRMCKPT1';
 
@@ -107,6 +108,9 @@ function bytesOf(data: TensorData): Uint8Array {
 }
 
 export function readCheckpoint(path: string): CheckpointContents {
+  // Checked first: a named pipe would block the read forever, a folder fails with a bare EISDIR.
+  const notAFile = regularFileProblem(path);
+  if (notAFile) throw new CheckpointError(`checkpoint ${path} ${notAFile}`);
   let file: Buffer;
   try {
     file = readFileSync(path);
@@ -124,6 +128,8 @@ export function readCheckpoint(path: string): CheckpointContents {
   } catch {
     throw new CheckpointError(`${path} is corrupt (unreadable header)`);
   }
+  const problem = headerProblem(header);
+  if (problem) throw new CheckpointError(`${path} is corrupt (${problem})`);
   if (bodyStart + header.bodyBytes !== file.length)
     throw new CheckpointError(`${path} is truncated or corrupt (${file.length - bodyStart} of ${header.bodyBytes} body bytes)`);
   const body = file.subarray(bodyStart);
@@ -136,4 +142,33 @@ export function readCheckpoint(path: string): CheckpointContents {
     tensors.set(entry.name, { shape: entry.shape, data });
   }
   return { meta: header.meta, tensors };
+}
+
+const BYTES_PER_ELEMENT: Record<TensorEntry['dtype'], number> = { float32: 4, int32: 4, uint8: 1 };
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** What is wrong with a parsed header, or null: every tensor entry must lie inside the body and hold exactly its
+ *  shape's elements, so a crafted header cannot make the reader slice past the body or misread a tensor. */
+function headerProblem(header: unknown): string | null {
+  if (!isRecord(header)) return 'the header is not an object';
+  if (!isRecord(header.meta)) return 'the header has no meta object';
+  if (!isCount(header.bodyBytes)) return `bodyBytes is ${JSON.stringify(header.bodyBytes)}, not a byte count`;
+  if (typeof header.sha256 !== 'string') return 'the header has no sha256';
+  if (!Array.isArray(header.tensors)) return 'the header has no tensor list';
+  const names = new Set<string>();
+  for (const [index, entry] of header.tensors.entries()) {
+    if (!isRecord(entry) || typeof entry.name !== 'string') return `tensor entry ${index} has no name`;
+    const where = `tensor '${entry.name}'`;
+    if (names.has(entry.name)) return `${where} appears twice`;
+    names.add(entry.name);
+    if (typeof entry.dtype !== 'string' || !Object.hasOwn(BYTES_PER_ELEMENT, entry.dtype)) return `${where} has dtype ${JSON.stringify(entry.dtype)} (float32, int32 or uint8)`;
+    if (!Array.isArray(entry.shape) || !entry.shape.every(isCount)) return `${where} has shape ${JSON.stringify(entry.shape)}, not a list of sizes`;
+    if (!isCount(entry.offset) || !isCount(entry.byteLength)) return `${where} has offset ${JSON.stringify(entry.offset)} and byteLength ${JSON.stringify(entry.byteLength)}, not byte counts`;
+    if (entry.offset + entry.byteLength > header.bodyBytes) return `${where} lies outside the body (bytes ${entry.offset}–${entry.offset + entry.byteLength} of ${header.bodyBytes})`;
+    const elements = (entry.shape as number[]).reduce((product, size) => product * size, 1);
+    const bytes = elements * BYTES_PER_ELEMENT[entry.dtype as TensorEntry['dtype']];
+    if (bytes !== entry.byteLength) return `${where} has shape [${entry.shape.join(', ')}] (${bytes} bytes of ${entry.dtype}) but ${entry.byteLength} bytes`;
+  }
+  return null;
 }

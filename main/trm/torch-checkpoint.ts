@@ -2,9 +2,9 @@
 // writes them) without Python: a ZIP archive holding `<prefix>/data.pkl` (a pickle of the state dict whose tensors
 // point at storages by persistent id) and `<prefix>/data/<key>` (the raw little-endian storage bytes).
 // Only what torch.save produces for a state dict is supported; anything else is a clear error, never a guess.
-import { readFileSync } from 'node:fs';
 import { crc32, inflateRawSync } from 'node:zlib';
 import { ExpectedError } from '../common/errors.ts';
+import { readRegularFile } from '../common/fs-checks.ts';
 
 export type TorchDtype = 'float32' | 'float64' | 'float16' | 'bfloat16' | 'int64' | 'int32' | 'int16' | 'int8' | 'uint8' | 'bool';
 
@@ -26,10 +26,21 @@ export class TorchCheckpointError extends ExpectedError {
 
 /** Every tensor of a checkpoint by state-dict key, in file order. Nested dicts give dotted keys ("model.x"). */
 export function readTorchCheckpoint(path: string): Map<string, TorchTensor> {
-  return parseTorchCheckpoint(readFileSync(path), path);
+  return parseTorchCheckpoint(readRegularFile(path, 'checkpoint'), path);
 }
 
 export function parseTorchCheckpoint(bytes: Uint8Array, name = 'checkpoint'): Map<string, TorchTensor> {
+  if (bytes.length === 0) throw new TorchCheckpointError(`${name}: the file is empty`);
+  try {
+    return parseArchive(bytes, name);
+  } catch (error) {
+    // A size or offset field pointing past the end of the file (a damaged archive): the reads are bounds-checked.
+    if (error instanceof RangeError) throw new TorchCheckpointError(`${name}: corrupt or truncated archive (${error.message})`);
+    throw error;
+  }
+}
+
+function parseArchive(bytes: Uint8Array, name: string): Map<string, TorchTensor> {
   const fail = (message: string): never => { throw new TorchCheckpointError(`${name}: ${message}`); };
   if (bytes[0] === 0x80 && bytes.length > 1 && bytes[1] <= 5) fail('legacy (pre-1.6, non-ZIP) torch.save format is not supported; re-save it with a current torch');
   const entries = readZip(bytes, fail);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { integerFlag, parseArgs, UsageError } from '../args.ts';
+import { regularFileProblem } from '../../common/fs-checks.ts';
 import type { BackendName } from '../../trm/backend.ts';
 import type { TaskData } from '../../puzzles/task-data.ts';
 import type { Trace } from '../../trace/trace.ts';
@@ -22,6 +23,8 @@ export async function traceCommand(argv: string[]): Promise<number> {
   if (!raw || !Number.isInteger(runId) || runId < 1) throw new UsageError('a run id is required (see trm runs)');
   const file = args.values.get('puzzle');
   if (!file) throw new UsageError('--puzzle FILE is required (an ARC task .json, a Sudoku as rows of digits, or a maze as rows of #, space, S, G)');
+  const notAFile = regularFileProblem(file); // a named pipe would block the read forever
+  if (notAFile) throw new UsageError(`--puzzle ${file} ${notAFile}`);
   let puzzleText: string;
   try {
     puzzleText = readFileSync(file, 'utf8');

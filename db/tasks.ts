@@ -110,6 +110,12 @@ export function renameTaskSet(sqlite: Database, id: number, name: string): TaskS
   return getTaskSet(sqlite, id)!;
 }
 
+/** Gives a set its final name and source (an importer's staging set, once complete). */
+export function publishTaskSet(sqlite: Database, id: number, name: string, source: string): TaskSetRow {
+  prepared(sqlite, 'UPDATE task_sets SET name = ?, source = ?, updated_at = ? WHERE id = ?').run(name, source, Date.now(), id);
+  return requireSet(sqlite, id);
+}
+
 /** Deletes a set and its tasks (read-only sets too: shared sets can be imported again). */
 export function deleteTaskSet(sqlite: Database, id: number): boolean {
   return prepared(sqlite, 'DELETE FROM task_sets WHERE id = ?').run(id).changes > 0;

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
 import { ApiError, type Channel, type TaskInfo, type TaskItemInfo } from '../../preload/contract.ts';
 import { LibraryError, type TaskListItem, type TaskRow, type TrmDb } from '../../db/index.ts';
-import { exportSetToFolder, formatSudokuRows, importFiles, importSharedSetsSliced, mazeStatus, parseSudokuText, copyTask, summarizeArcTask, sudokuStatus } from '../library/index.ts';
+import { exportSetToFolder, formatSudokuRows, importFiles, importSharedSets, mazeStatus, parseSudokuText, copyTask, summarizeArcTask, sudokuStatus } from '../library/index.ts';
 import { parseTaskJson } from '../puzzles/arc/parse.ts';
 import { formatMaze } from '../puzzles/maze.ts';
 import { generateSudoku } from '../puzzles/sudoku.ts';
@@ -92,7 +92,7 @@ export function createLibraryHandlers({ db, workspace }: { db: TrmDb; workspace:
     'library.renameSet': ({ setId, name }) => refusalsAsConflicts(() => db.renameTaskSet(setId, name)),
     'library.deleteSet': ({ setId }) => ({ deleted: db.deleteTaskSet(setId) }),
     'library.importShared': async () => {
-      const results = await importSharedSetsSliced(db);
+      const results = await importSharedSets(db);
       return { sets: results.map((r) => r.set), imported: results.reduce((sum, r) => sum + r.imported, 0), errors: results.flatMap((r) => r.errors) };
     },
     'library.tasks': ({ thumbnails, ...filter }) => {

@@ -151,51 +151,60 @@ export interface SharedSetResult {
   elapsedMs: number;
 }
 
+/** Source of a shared set still being written (renamed to sharedSource when complete). */
+const IMPORTING = 'importing:';
+/** Tasks per write transaction: each holds the event loop ≈5–15 ms, so a server keeps answering. */
+const WRITE_CHUNK = 100;
+const importsInFlight = new WeakMap<TrmDb, Promise<SharedSetResult[]>>();
+const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
+
 /** Registers the shared ARC-AGI-1/2 and ConceptARC sets as read-only sets, reading every file (≈2,000 small
  *  files). A set already present with all its tasks is left alone; an incomplete one is rebuilt. ConceptARC
- *  tasks are tagged with their concept (the folder name). Missing folders are reported, not thrown. */
-export function importSharedSets(db: TrmDb, root: string = dataDir()): SharedSetResult[] {
-  return SHARED_ARC_SETS.map((shared) => {
-    const started = performance.now();
-    const existing = tasks.findTaskSetBySource(db.sqlite, sharedSource(shared.folder));
-    if (existing && existing.taskCount === shared.expectedTasks) return { set: existing, imported: 0, errors: [], elapsedMs: performance.now() - started };
-    const path = join(root, shared.folder);
-    const { files, errors } = readTaskFiles([path], conceptTags(shared.folder, path));
-    return { ...storeSharedSet(db, shared, files), errors, elapsedMs: performance.now() - started };
-  });
+ *  tasks are tagged with their concept (the folder name). Missing folders are reported, not thrown.
+ *  The server runs this between other requests: files are read in 20 ms slices, and each set is written in
+ *  chunks into a staging set that replaces the old one in one final step (a crash leaves only a staging set,
+ *  removed by the next import). Concurrent calls share one import. */
+export function importSharedSets(db: TrmDb, root: string = dataDir()): Promise<SharedSetResult[]> {
+  let running = importsInFlight.get(db);
+  if (!running) {
+    running = importAll(db, root).finally(() => importsInFlight.delete(db));
+    importsInFlight.set(db, running);
+  }
+  return running;
 }
 
-/** importSharedSets for the server: files are read in slices between which other requests are answered, and
- *  each set is written in one bulk transaction (1,000 tasks: under 50 ms). */
-export async function importSharedSetsSliced(db: TrmDb, root: string = dataDir()): Promise<SharedSetResult[]> {
+async function importAll(db: TrmDb, root: string): Promise<SharedSetResult[]> {
+  for (const set of tasks.listTaskSets(db.sqlite)) if (set.source?.startsWith(IMPORTING)) tasks.deleteTaskSet(db.sqlite, set.id);
   const results: SharedSetResult[] = [];
   for (const shared of SHARED_ARC_SETS) {
     const started = performance.now();
-    const existing = tasks.findTaskSetBySource(db.sqlite, sharedSource(shared.folder));
+    const source = sharedSource(shared.folder);
+    const existing = tasks.findTaskSetBySource(db.sqlite, source);
     if (existing && existing.taskCount === shared.expectedTasks) {
       results.push({ set: existing, imported: 0, errors: [], elapsedMs: performance.now() - started });
       continue;
     }
     const path = join(root, shared.folder);
-    const { files, errors } = await readTaskFilesSliced([path], conceptTags(shared.folder, path));
-    await new Promise((resolve) => setImmediate(resolve));
-    results.push({ ...storeSharedSet(db, shared, files), errors, elapsedMs: performance.now() - started });
+    const { files, errors } = await readTaskFilesSliced([path], (file) => (shared.folder === 'concept-arc' ? [relative(path, file).split(sep)[0]] : []));
+    const staging = tasks.createTaskSet(db.sqlite, { name: `${shared.name} (importing)`, kind: 'arc', readOnly: true, source: IMPORTING + source });
+    try {
+      for (let from = 0; from < files.length; from += WRITE_CHUNK) {
+        await yieldToEventLoop();
+        const chunk = files.slice(from, from + WRITE_CHUNK).map((file) => ({ ...file, summary: { ...file.summary } }));
+        writeTransaction(db.sqlite, () => tasks.createTasks(db.sqlite, staging.id, chunk, { evenIfReadOnly: true }));
+      }
+      const set = writeTransaction(db.sqlite, () => {
+        const previous = tasks.findTaskSetBySource(db.sqlite, source);
+        if (previous) tasks.deleteTaskSet(db.sqlite, previous.id);
+        return tasks.publishTaskSet(db.sqlite, staging.id, shared.name, source);
+      });
+      results.push({ set, imported: files.length, errors, elapsedMs: performance.now() - started });
+    } catch (error) {
+      tasks.deleteTaskSet(db.sqlite, staging.id);
+      throw error;
+    }
   }
   return results;
-}
-
-const conceptTags = (folder: string, path: string) => (file: string): string[] => (folder === 'concept-arc' ? [relative(path, file).split(sep)[0]] : []);
-
-/** Replaces the shared set (if present) by one holding exactly `files`, in one transaction. */
-function storeSharedSet(db: TrmDb, shared: (typeof SHARED_ARC_SETS)[number], files: ParsedFile[]): { set: TaskSetRow; imported: number } {
-  const set = writeTransaction(db.sqlite, () => {
-    const existing = tasks.findTaskSetBySource(db.sqlite, sharedSource(shared.folder));
-    if (existing) tasks.deleteTaskSet(db.sqlite, existing.id);
-    const created = tasks.createTaskSet(db.sqlite, { name: shared.name, kind: 'arc', readOnly: true, source: sharedSource(shared.folder) });
-    tasks.createTasks(db.sqlite, created.id, files.map((file) => ({ ...file, summary: { ...file.summary } })), { evenIfReadOnly: true });
-    return tasks.getTaskSet(db.sqlite, created.id)!;
-  });
-  return { set, imported: files.length };
 }
 
 /** Saves an editor task as a new library task (compact ARC JSON unless a style is given). */

@@ -6,17 +6,17 @@ import { dataDir } from '../../main/common/paths.ts';
 import { temporaryDatabase, temporaryFolder } from '../db/fixtures.ts';
 import { exportSetToFolder, formatSudokuRows, importSharedSets, mazeStatus, parseSudokuText, sudokuStatus } from '../../main/library/index.ts';
 
-test('shared sets register read-only with 400/400/1000/70/160 tasks, once; exports are the original files', () => {
+test('shared sets register read-only with 400/400/1000/70/160 tasks, once; exports are the original files', async () => {
   const db = temporaryDatabase();
   const started = performance.now();
-  const results = importSharedSets(db);
+  const results = await importSharedSets(db);
   const elapsedMs = performance.now() - started;
   assert.deepEqual(results.map((result) => [result.set.source, result.set.taskCount, result.set.readOnly, result.errors.length]), [
     ['shared:arc-agi-1/training', 400, true, 0], ['shared:arc-agi-1/evaluation', 400, true, 0], ['shared:arc-agi-2/training', 1000, true, 0],
     ['shared:arc-agi-2/evaluation', 70, true, 0], ['shared:concept-arc', 160, true, 0],
   ]);
   console.log(`importSharedSets: 2,030 tasks in ${elapsedMs.toFixed(0)} ms`);
-  assert.deepEqual(importSharedSets(db).map((result) => result.imported), [0, 0, 0, 0, 0]); // already complete
+  assert.deepEqual((await importSharedSets(db)).map((result) => result.imported), [0, 0, 0, 0, 0]); // already complete
   assert.equal(db.listTaskSets().length, 5);
 
   const concept = results[4].set;

@@ -48,10 +48,10 @@ function exactByTask(results: ExampleResult[]): Record<string, number> {
 }
 
 /** Training rows of a fresh batch of 256 (its own sampler seed), rolled out with the EMA weights like the test. */
-function trainRowsExact(step: number): Record<string, number> {
+async function trainRowsExact(step: number): Promise<Record<string, number>> {
   const batch = data.trainBatches(256, 1_000_003 + step).next();
   const keys = [...batch.puzzleIdentifiers].map((id) => arc.dataset.identifiers[id]);
-  const steps = engine.rollout(batch).map((s) => ({ predictions: s.predictions, qHaltLogits: s.qHalt }));
+  const steps = (await engine.rollout(batch)).map((s) => ({ predictions: s.predictions, qHaltLogits: s.qHalt }));
   return exactByTask(scoreBatch({ ...batch, realCount: batch.size, keys }, steps));
 }
 
@@ -68,7 +68,7 @@ for (let step = 1; ; step++) {
   const done = Date.now() - start >= budgetMs || step >= config.train.maxSteps;
   if (step % evalEvery !== 0 && !done) continue;
   const testResults: ExampleResult[] = [];
-  const evaluation = evaluateEngine(engine, data, { batchSize: 256, onResults: (rows) => testResults.push(...rows) });
+  const evaluation = await evaluateEngine(engine, data, { batchSize: 256, onResults: (rows) => testResults.push(...rows) });
   print({
     step, threads, minutes: +((Date.now() - start) / 60_000).toFixed(2), msPerStep: Math.round(trainMs / step), loss: +(lossSum / lossCount).toFixed(3),
     pass2: evaluation.metrics['pass@2'], solved: evaluation.perPuzzle.filter((p) => p.correct).map((p) => p.puzzleKey),

@@ -55,11 +55,11 @@ async function speed(presetNames: string[]) {
     const evalBatch = [...data.testBatches(512, 512)][0];
     let evalRowsStepsPerSecond: number | null = null;
     if (evalBatch) {
-      engine.rollout(evalBatch, { keepSteps: false }); // warm-up
+      await engine.rollout(evalBatch, { keepSteps: false }); // warm-up
       const evalTimes: number[] = [];
       for (let i = 0; i < 3; i++) {
         const e0 = performance.now();
-        engine.rollout(evalBatch, { keepSteps: false });
+        await engine.rollout(evalBatch, { keepSteps: false });
         evalTimes.push(performance.now() - e0);
       }
       evalTimes.sort((a, b) => a - b);
@@ -157,7 +157,7 @@ async function arcTaskEvaluation(preset = 'arc-mini-att', taskId = ARC_MINI_TASK
   let rows = 0;
   for (let i = 0; i < 4; i++) {
     const t0 = performance.now();
-    rows = evaluateEngine(engine, data, { batchSize }).metrics.count;
+    rows = (await evaluateEngine(engine, data, { batchSize })).metrics.count;
     if (i > 0) times.push((performance.now() - t0) / 1000);
   }
   engine.dispose();
@@ -178,11 +178,11 @@ async function traceLatency(preset = 'sudoku6-mlp') {
   const input = { inputs: batch.inputs, labels: batch.labels, puzzleIdentifier: batch.puzzleIdentifiers[0] };
   const result: Record<string, unknown> = { preset, backend: backend.name, steps: config.model.haltMaxSteps, T: config.model.hCycles, n: config.model.lCycles };
   for (const innerSteps of [false, true]) {
-    for (let i = 0; i < 3; i++) trace(engine, input, { innerSteps });
+    for (let i = 0; i < 3; i++) await trace(engine, input, { innerSteps });
     const times: number[] = [];
     for (let i = 0; i < 9; i++) {
       const t0 = performance.now();
-      trace(engine, input, { innerSteps });
+      await trace(engine, input, { innerSteps });
       times.push(performance.now() - t0);
     }
     times.sort((a, b) => a - b);

@@ -44,6 +44,8 @@ export interface RunPatch {
   step?: number;
   backend?: string;
   backendVersion?: string;
+  /** The GPU adapter for webgpu ('' otherwise). */
+  backendDevice?: string;
   config?: object;
 }
 
@@ -58,7 +60,7 @@ export interface RunFilter {
 
 interface RunRecord {
   id: number; name: string; preset: string; config_json: string; status: RunStatus; backend: string;
-  backend_version: string; app_version: string; dataset_fingerprint: string; parent_run_id: number | null;
+  backend_version: string; backend_device: string; app_version: string; dataset_fingerprint: string; parent_run_id: number | null;
   tags_json: string; notes: string; color: string | null; archived: number; pid: number | null; step: number;
   total_steps: number; error: string | null; created_at: number; updated_at: number; started_at: number | null;
   ended_at: number | null;
@@ -68,7 +70,7 @@ function toRunRow(record: RunRecord): RunRow {
   return {
     id: record.id, name: record.name, preset: record.preset,
     config: JSON.parse(record.config_json) as Record<string, unknown>,
-    status: record.status, backend: record.backend, backendVersion: record.backend_version,
+    status: record.status, backend: record.backend, backendVersion: record.backend_version, backendDevice: record.backend_device,
     appVersion: record.app_version, datasetFingerprint: record.dataset_fingerprint,
     parentRunId: record.parent_run_id, tags: JSON.parse(record.tags_json) as string[], notes: record.notes,
     color: record.color, archived: record.archived === 1, pid: record.pid, step: record.step,
@@ -123,6 +125,7 @@ const PATCH_COLUMNS: { [Field in keyof Required<RunPatch>]: [column: string, enc
   step: ['step', (step) => step],
   backend: ['backend', (backend) => backend],
   backendVersion: ['backend_version', (backendVersion) => backendVersion],
+  backendDevice: ['backend_device', (backendDevice) => backendDevice],
   config: ['config_json', (config) => JSON.stringify(config)],
 };
 

@@ -4,6 +4,7 @@
 // the WebSocket client expose the same named functions generated from it (`api.runs.list({...})`).
 import { z } from 'zod';
 import { ExpectedError, type ErrorCode } from '../main/common/errors.ts';
+import { BACKEND_NAMES } from '../main/common/backends.ts';
 import type { TrainEvent } from '../main/train/events.ts';
 import type { RunConfig } from '../main/trm/config.ts';
 
@@ -27,6 +28,8 @@ export interface RunInfo {
   status: RunStatus;
   backend: string;
   backendVersion: string;
+  /** The GPU adapter a webgpu run trained on ("NVIDIA H200 (nvidia hopper)"); '' for the CPU backends. */
+  backendDevice: string;
   appVersion: string;
   datasetFingerprint: string;
   parentRunId: number | null;
@@ -144,6 +147,14 @@ export const MAX_JOB_CONCURRENCY = 16;
 export interface JobConcurrencyInfo {
   concurrency: number;
   max: number;
+}
+
+/** A backend for the new-run form and `trm backends`: whether it runs here, and on what or why not. */
+export interface BackendAvailabilityInfo {
+  name: (typeof BACKEND_NAMES)[number];
+  available: boolean;
+  /** What it runs on ("NVIDIA H200 (nvidia hopper)") or why it cannot ("no GPU adapter"). */
+  detail: string;
 }
 
 export interface AppInfo {
@@ -402,7 +413,7 @@ export const CHANNELS = {
       preset: shortText.min(1),
       overrides: overrides.default({}),
       name: shortText.optional(),
-      backend: z.enum(['tensorflow', 'wasm', 'cpu']).optional(),
+      backend: z.enum(BACKEND_NAMES).optional(),
       tags: z.array(shortText).max(50).optional(),
       notes: z.string().max(100_000).optional(),
       start: z.boolean().default(true),
@@ -471,6 +482,8 @@ export const CHANNELS = {
   'settings.get': { payload: z.strictObject({ key: shortText.min(1) }), reply: reply<JsonValue | null>() },
   'settings.set': { payload: z.strictObject({ key: shortText.min(1), value: z.json() }), reply: reply<null>() },
   'app.info': { payload: NO_PAYLOAD, reply: reply<AppInfo>() },
+  /** Each TensorFlow.js backend: available here or not, and why (found once per app start: it loads Dawn). */
+  'app.backends': { payload: NO_PAYLOAD, reply: reply<BackendAvailabilityInfo[]>() },
   // Compare view (renderer/compare): saved views, and parameter counts for the summary matrix.
   'views.list': { payload: NO_PAYLOAD, reply: reply<SavedViewInfo[]>() },
   /** Saving under an existing name replaces that view's state. */

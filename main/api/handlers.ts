@@ -12,8 +12,8 @@ import { createTraceHandlers } from './trace-handlers.ts';
 
 /** The trainer functions the API calls in the main process (main/train/run.ts; training itself runs in jobs). */
 export interface ApiTrainer {
-  createRun(options: { preset: string; overrides?: Record<string, string>; name?: string; backend?: string; tags?: string[]; notes?: string }, db?: TrmDb): Promise<{ runId: number }>;
-  estimateRun(preset: string, overrides?: Record<string, string>): Promise<{ parameterCount: number; memoryBytes: number; errors: Record<string, string> }>;
+  createRun(options: { preset: string; overrides?: Record<string, string>; name?: string; backend?: string; tags?: string[]; notes?: string }, db?: TrmDb): Promise<{ runId: number; warnings?: string[] }>;
+  estimateRun(preset: string, overrides?: Record<string, string>): Promise<{ parameterCount: number; memoryBytes: number; errors: Record<string, string>; warnings?: string[] }>;
   /** The folder holding a run's checkpoints and traces. */
   runDirectory(runId: number): Promise<string>;
 }
@@ -35,7 +35,11 @@ export interface ApiContext {
   app: Omit<AppInfo, 'backend'>;
 }
 
-/** The setting holding the preferred TensorFlow.js backend for new runs ('tensorflow' | 'wasm' | 'cpu'). */
+/** What each backend gives on this machine, probed once (it loads TensorFlow.js, the native package and Dawn). */
+let backends: ReturnType<typeof import('../trm/backend.ts').listBackends> | null = null;
+const backendList = () => (backends ??= import('../trm/backend.ts').then((m) => m.listBackends()));
+
+/** The setting holding the preferred TensorFlow.js backend for new runs ('tensorflow' | 'webgpu' | 'wasm' | 'cpu'). */
 export const BACKEND_SETTING = 'backend';
 /** The setting holding how many jobs run at once (read at start-up, written by jobs.setConcurrency). */
 export const CONCURRENCY_SETTING = 'jobs.concurrency';
@@ -74,8 +78,8 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
     'runs.create': async ({ start, ...options }) => {
       requirePreset(options.preset);
       const backend = options.backend ?? db.getSetting<string>(BACKEND_SETTING);
-      const { runId } = await trainer.createRun({ ...options, backend }, db);
-      return { runId, job: start ? jobs.enqueue({ kind: 'train', runId }) : null };
+      const { runId, warnings } = await trainer.createRun({ ...options, backend }, db);
+      return { runId, job: start ? jobs.enqueue({ kind: 'train', runId }) : null, ...(warnings && warnings.length > 0 ? { warnings } : {}) };
     },
     'runs.update': ({ runId, ...patch }) => {
       runSummary(runId);
@@ -135,6 +139,7 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
       return null;
     },
     'app.info': () => ({ ...app, backend: db.getSetting<string>(BACKEND_SETTING) ?? 'auto' }),
+    'app.backends': async () => (await backendList()).map(({ name, available, detail }) => ({ name, available, detail })),
     // Puzzle library and editor (library.*, drafts.*, puzzles.*): main/api/library-handlers.ts.
     ...createLibraryHandlers({ db, workspace: app.workspace }),
     // Step viewer (traces.*): main/api/trace-handlers.ts.

@@ -11,9 +11,10 @@ interface CommandSpec {
 }
 
 const COMMANDS: Record<string, CommandSpec> = {
+  backends: { summary: 'which backends run here (GPU adapter, or why not)', usage: 'trm backends [--json]', run: (argv) => import('./commands/backends.ts').then((m) => m.backendsCommand(argv)) },
   presets: { summary: 'list the presets', usage: 'trm presets [--json]', run: (argv) => import('./commands/presets.ts').then((m) => m.presetsCommand(argv)) },
   params: { summary: 'parameter count of a preset', usage: 'trm params --preset NAME [--set key=value]…', run: (argv) => import('./commands/presets.ts').then((m) => m.paramsCommand(argv)) },
-  train: { summary: 'train a new run', usage: 'trm train --preset NAME [--data DIR] [--set key=value]… [--name S] [--tags a,b] [--max-steps N] [--minutes M] [--backend tensorflow|wasm|cpu] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.trainCommand(argv)) },
+  train: { summary: 'train a new run', usage: 'trm train --preset NAME [--data DIR] [--set key=value]… [--name S] [--tags a,b] [--max-steps N] [--minutes M] [--backend tensorflow|webgpu|wasm|cpu] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.trainCommand(argv)) },
   resume: { summary: 'continue a run from its last checkpoint', usage: 'trm resume RUN [--minutes M] [--backend B] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.resumeCommand(argv)) },
   eval: { summary: 'evaluate a checkpoint on the held-out split', usage: 'trm eval RUN [--checkpoint latest|best|step_N] [--limit N] [--json]', run: (argv) => import('./commands/train.ts').then((m) => m.evalCommand(argv)) },
   trace: { summary: 'one puzzle through every supervision step of a checkpoint (step viewer)', usage: 'trm trace RUN --puzzle FILE [--checkpoint latest|best|step_N] [--test-index N] [--inner] [--json]', run: (argv) => import('./commands/trace.ts').then((m) => m.traceCommand(argv)) },

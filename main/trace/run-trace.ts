@@ -66,7 +66,7 @@ export async function traceRun(runId: number, options: TraceRunOptions): Promise
     await selectBackend(options.backend);
     engine = createEngine(config);
     engine.restore(readCheckpoint(row.path));
-    const result = trace(engine, puzzle, { innerSteps: options.innerSteps });
+    const result = await trace(engine, puzzle, { innerSteps: options.innerSteps });
     const traceId = db.addTrace({
       runId, checkpointStep: row.step, puzzleKey: puzzle.puzzleKey, innerSteps: result.inner !== null, summary: { ...traceSummary(result), grid: traceGridOf(data), warnings: puzzle.warnings }, blob: encodeTrace(result),
     });

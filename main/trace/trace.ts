@@ -9,7 +9,7 @@
 // binary form stored in the `traces` table), run-trace.ts (run + checkpoint + puzzle → stored trace), pca.ts.
 import * as tf from '@tensorflow/tfjs';
 import type { Engine } from '../train/engine.ts';
-import { evaluate, withEmaWeights, type EvalStep } from '../trm/act.ts';
+import { evaluate, readAll, withEmaWeights, type EvalStep } from '../trm/act.ts';
 import type { ModelConfig } from '../trm/config.ts';
 import { IGNORE_LABEL } from '../trm/loss.ts';
 import { sequenceLength, type Carry, type TRM } from '../trm/model.ts';
@@ -121,7 +121,7 @@ export interface Trace {
 }
 
 /** Runs all supervision steps on one puzzle with the evaluation weights and records everything the viewer shows. */
-export function trace(source: TraceSource, input: TraceInput, options: TraceOptions = {}): Trace {
+export async function trace(source: TraceSource, input: TraceInput, options: TraceOptions = {}): Promise<Trace> {
   const started = performance.now();
   const model = source.model;
   const ema = 'stepper' in source ? source.stepper.ema : (source.ema ?? null);
@@ -134,9 +134,9 @@ export function trace(source: TraceSource, input: TraceInput, options: TraceOpti
     puzzleIdentifiers: Int32Array.of(input.puzzleIdentifier),
   };
 
-  return withEmaWeights(model, ema, () => {
-    const evalSteps = evaluate(model, batch, { collect: { logits: true, carry: true } });
-    const initial = initialCarryData(model);
+  return withEmaWeights(model, ema, async () => {
+    const evalSteps = await evaluate(model, batch, { collect: { logits: true, carry: true } });
+    const initial = await initialCarryData(model);
     const steps = evalSteps.map((s, i) => describeStep(config, s, i === 0 ? initial : carryOf(evalSteps[i - 1]), evalSteps[i - 1]?.predictions ?? null, labels, topK));
 
     const S = sequenceLength(config);
@@ -158,7 +158,7 @@ export function trace(source: TraceSource, input: TraceInput, options: TraceOpti
       try {
         for (let i = 0; i < evalSteps.length; i++) {
           const start = i === 0 ? initial : carryOf(evalSteps[i - 1]);
-          inner.push(...innerUpdates(model, x, start, i + 1, labels, { y: (m) => projectPca2(yFit, m), z: (m) => projectPca2(zFit, m) }));
+          inner.push(...(await innerUpdates(model, x, start, i + 1, labels, { y: (m) => projectPca2(yFit, m), z: (m) => projectPca2(zFit, m) })));
         }
       } finally {
         tf.dispose([inputs, x, puzzleRows ?? []]);
@@ -206,11 +206,14 @@ function carryOf(step: EvalStep): CarryData {
   return { y: step.y!, z: step.z! };
 }
 
-function initialCarryData(model: TRM): CarryData {
+async function initialCarryData(model: TRM): Promise<CarryData> {
   const carry = model.initialCarry(1);
-  const data = { y: Float32Array.from(carry.y.dataSync() as Float32Array), z: Float32Array.from(carry.z.dataSync() as Float32Array) };
-  tf.dispose([carry.y, carry.z]);
-  return data;
+  try {
+    const [y, z] = await readAll<Float32Array>([carry.y, carry.z]);
+    return { y: y!, z: z! };
+  } finally {
+    tf.dispose([carry.y, carry.z]);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -360,7 +363,7 @@ export function replayRecursion(model: TRM, carry: Carry, x: tf.Tensor3D, visit:
   return { y, z };
 }
 
-function innerUpdates(model: TRM, x: tf.Tensor3D, start: CarryData, step: number, labels: Int32Array | null, project: { y: (mean: Float64Array) => [number, number]; z: (mean: Float64Array) => [number, number] }): InnerUpdate[] {
+async function innerUpdates(model: TRM, x: tf.Tensor3D, start: CarryData, step: number, labels: Int32Array | null, project: { y: (mean: Float64Array) => [number, number]; z: (mean: Float64Array) => [number, number] }): Promise<InnerUpdate[]> {
   const { seqLen: L, vocabSize: V, puzzleEmbLen: P, hiddenSize: D } = model.config;
   const S = sequenceLength(model.config);
   const lmHead = model.trainable.get('inner.lm_head.weight')!; // stored [D, V]
@@ -368,20 +371,28 @@ function innerUpdates(model: TRM, x: tf.Tensor3D, start: CarryData, step: number
   const qBias = model.trainable.get('inner.q_head.bias')!;
   const carry: Carry = { y: tf.tensor3d(start.y, [1, S, D]), z: tf.tensor3d(start.z, [1, S, D]) };
   const updates: InnerUpdate[] = [];
+  // The output head (model.ts `heads`) on every state, read back together after the replay (asynchronously).
+  const pending: { update: { recursion: number; kind: 'z' | 'y'; index: number }; heads: tf.Tensor[] }[] = [];
   try {
     const final = replayRecursion(model, carry, x, (update, state, previous) => {
-      // The output head (model.ts `heads`) on this state; read outside tidy (toolchain-notes).
-      const [logits, mean, delta, q] = tf.tidy(() => [
-        tf.matMul(tf.reshape(tf.slice(state, [0, P, 0], [1, L, D]), [L, D]), lmHead),
-        tf.mean(state, 1),
-        tf.norm(tf.sub(state, previous)),
-        tf.add(tf.matMul(tf.reshape(tf.slice(state, [0, 0, 0], [1, 1, D]), [1, D]), qHead), qBias),
-      ]);
-      const probabilities = tokenProbabilities(logits.dataSync() as Float32Array, V, model.config.loss);
-      const meanVector = Float64Array.from(mean.dataSync());
-      const deltaValue = delta.dataSync()[0];
-      const qHalt = q.dataSync()[0];
-      tf.dispose([logits, mean, delta, q]);
+      pending.push({
+        update,
+        heads: tf.tidy(() => [
+          tf.matMul(tf.reshape(tf.slice(state, [0, P, 0], [1, L, D]), [L, D]), lmHead),
+          tf.mean(state, 1),
+          tf.norm(tf.sub(state, previous)),
+          tf.add(tf.matMul(tf.reshape(tf.slice(state, [0, 0, 0], [1, 1, D]), [1, D]), qHead), qBias),
+        ]),
+      });
+    });
+    tf.dispose([final.y, final.z]);
+    const values = await readAll<Float32Array>(pending.flatMap((p) => p.heads));
+    pending.forEach(({ update }, u) => {
+      const [logits, mean, delta, q] = values.slice(4 * u, 4 * u + 4) as Float32Array[];
+      const probabilities = tokenProbabilities(logits, V, model.config.loss);
+      const meanVector = Float64Array.from(mean);
+      const deltaValue = delta[0];
+      const qHalt = q[0];
       const prediction = new Int32Array(L);
       const confidence = new Float32Array(L);
       for (let cell = 0; cell < L; cell++) {
@@ -398,9 +409,8 @@ function innerUpdates(model: TRM, x: tf.Tensor3D, start: CarryData, step: number
         cellAccuracy: labels ? scorePrediction(prediction, labels).cellAccuracy : null,
       });
     });
-    tf.dispose([final.y, final.z]);
   } finally {
-    tf.dispose([carry.y, carry.z]);
+    tf.dispose([carry.y, carry.z, ...pending.flatMap((p) => p.heads)]);
   }
   return updates;
 }

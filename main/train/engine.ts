@@ -16,8 +16,9 @@ export interface Engine {
   /** One optimizer step; metrics named as spec §2.5 (lm_loss, exact_accuracy, …) plus lr. */
   trainStep(batch: Batch): Promise<StepMetrics>;
   /** All N_sup supervision steps on a batch with the EMA weights (eval mode). */
-  rollout(batch: Batch, options?: EvaluateOptions): EvalStep[];
-  snapshot(meta: Record<string, unknown>): CheckpointContents;
+  rollout(batch: Batch, options?: EvaluateOptions): Promise<EvalStep[]>;
+  /** Everything to resume from, read back from the device. */
+  snapshot(meta: Record<string, unknown>): Promise<CheckpointContents>;
   restore(checkpoint: CheckpointContents): void;
   dispose(): void;
 }
@@ -40,7 +41,7 @@ export function createEngine(config: RunConfig, helpers: GradientThreads | null 
     model,
     stepper,
     async trainStep(batch) {
-      const m = helpers ? await stepper.stepParallel(batch, helpers) : stepper.step(batch);
+      const m = helpers ? await stepper.stepParallel(batch, helpers) : await stepper.step(batch);
       const losses = { lm_loss: m.lmLoss, q_halt_loss: m.qHaltLoss, halted_count: m.haltedCount, lr: m.lr };
       // The accuracies are over rows that halted at this step (spec §2.5); with none there is nothing to report.
       if (m.haltedCount === 0) return losses;
@@ -49,10 +50,10 @@ export function createEngine(config: RunConfig, helpers: GradientThreads | null 
     rollout(batch, options) {
       return withEmaWeights(model, stepper.ema, () => evaluate(model, batch, options));
     },
-    snapshot(meta) {
+    async snapshot(meta) {
       const tensors = new Map<string, NamedTensor>();
-      for (const [key, tensor] of model.stateDict()) tensors.set(`model/${key}`, tensor);
-      const state = stepper.getState();
+      const [weights, state] = await Promise.all([model.stateDict(), stepper.getState()]);
+      for (const [key, tensor] of weights) tensors.set(`model/${key}`, tensor);
       tensors.set('carry/y', flat(state.carry.y));
       tensors.set('carry/z', flat(state.carry.z));
       tensors.set('carry/steps', flat(state.carry.steps));

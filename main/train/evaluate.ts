@@ -21,12 +21,12 @@ export interface EvaluationOptions {
   onResults?: (results: ExampleResult[]) => void;
 }
 
-export function evaluateEngine(engine: Engine, data: TaskData, options: EvaluationOptions): Evaluation {
+export async function evaluateEngine(engine: Engine, data: TaskData, options: EvaluationOptions): Promise<Evaluation> {
   const summary = new EvaluationSummary(engine.model.config.haltMaxSteps);
   const scorer = data.createScorer?.();
   const perExample: PuzzleScore[] = [];
   for (const batch of data.testBatches(options.batchSize, options.limit || undefined)) {
-    const steps = engine.rollout(batch).map((s) => ({ predictions: s.predictions, qHaltLogits: s.qHalt }));
+    const steps = (await engine.rollout(batch)).map((s) => ({ predictions: s.predictions, qHaltLogits: s.qHalt }));
     const results = scoreBatch(batch, steps);
     summary.add(results);
     if (scorer) scorer.add(results);

@@ -2,7 +2,7 @@
 // (throttled) to the app, and the database is written before each is emitted, so events are only a live view.
 
 export type TrainEvent =
-  | { type: 'started'; runId: number; backend: string; backendVersion: string; parameterCount: number; totalSteps: number; resumedFromStep: number; threads: number }
+  | { type: 'started'; runId: number; backend: string; backendVersion: string; backendDevice: string; parameterCount: number; totalSteps: number; resumedFromStep: number; threads: number }
   | { type: 'progress'; runId: number; step: number; totalSteps: number; examplesPerSecond: number; elapsedMs: number; etaMs: number | null; lmLoss: number; exactAccuracy: number; epoch?: number }
   | { type: 'metric'; runId: number; step: number; values: Record<string, number> }
   | { type: 'eval'; runId: number; step: number; metrics: Record<string, number> }

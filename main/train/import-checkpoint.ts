@@ -12,6 +12,7 @@ import { presetConfig } from '../trm/presets.ts';
 import { readTorchCheckpoint, stripOfficialPrefix } from '../trm/torch-checkpoint.ts';
 import { selectBackend } from '../trm/backend.ts';
 import type { StateDict } from '../trm/model.ts';
+import { readAll } from '../trm/act.ts';
 import { createEngine } from './engine.ts';
 import { writeCheckpoint } from './checkpoint.ts';
 import { APP_VERSION, RunError, runDirectory } from './run.ts';
@@ -77,7 +78,9 @@ export async function importCheckpoint(file: string, options: ImportOptions): Pr
       throw new RunError(`${basename(file)} does not fit preset ${options.preset} with these settings: ${(error as Error).message}`);
     }
     // Official checkpoints hold the weights evaluation should use (the EMA copy when EMA was on), so the EMA starts there.
-    engine.stepper.ema?.setState(new Map([...engine.model.trainable].map(([key, v]) => [key, Float32Array.from(v.dataSync() as Float32Array)])));
+    const keys = [...engine.model.trainable.keys()];
+    const values = await readAll<Float32Array>(keys.map((key) => engine.model.trainable.get(key)!));
+    engine.stepper.ema?.setState(new Map(keys.map((key, i) => [key, Float32Array.from(values[i]!)])));
     const run = db.createRun({
       name: options.name ?? `imported-${basename(file)}`,
       preset: options.preset,
@@ -90,7 +93,7 @@ export async function importCheckpoint(file: string, options: ImportOptions): Pr
     const dir = join(runDirectory(run.id), 'checkpoints');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, 'step_0.trmckpt');
-    const bytes = writeCheckpoint(path, engine.snapshot({ step: 0, config, sampler: null, importedFrom: file }));
+    const bytes = writeCheckpoint(path, await engine.snapshot({ step: 0, config, sampler: null, importedFrom: file }));
     db.addCheckpoint({ runId: run.id, step: 0, path, bytes });
     db.setCheckpointAlias(run.id, 'latest', 0);
     db.setCheckpointAlias(run.id, 'best', 0);

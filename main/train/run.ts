@@ -10,7 +10,8 @@ import { openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzl
 import '../puzzles/index.ts';
 import { applyOverrides, ConfigError, validateRunConfig, type RunConfig } from '../trm/config.ts';
 import { presetConfig } from '../trm/presets.ts';
-import { selectBackend, type BackendName } from '../trm/backend.ts';
+import { BACKEND_NAMES, selectBackend, type BackendName } from '../trm/backend.ts';
+import { describeAdapter } from '../common/backends.ts';
 import { TRM } from '../trm/model.ts';
 import { runTrainingLoop, type StepMetrics } from './loop.ts';
 import { readCheckpoint, removeTemporaryFiles, writeCheckpoint, CheckpointError, type CheckpointContents } from './checkpoint.ts';
@@ -100,7 +101,7 @@ export function estimateRun(preset: string, overrides: Record<string, string> = 
 
 export async function createRun(options: CreateRunOptions, db?: TrmDb): Promise<{ runId: number }> {
   const { config, data } = resolveConfig(options.preset, options.overrides, options.dataDir);
-  if (options.backend && !['tensorflow', 'wasm', 'cpu'].includes(options.backend)) throw new ConfigError({ backend: `must be tensorflow, wasm or cpu (got '${options.backend}')` });
+  if (options.backend && !(BACKEND_NAMES as readonly string[]).includes(options.backend)) throw new ConfigError({ backend: `must be ${BACKEND_NAMES.join(', ')} (got '${options.backend}')` });
   const database = db ?? openDatabase();
   try {
     const run = database.createRun({
@@ -203,8 +204,8 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     // … and the threads this invocation uses (train.threads 0 = auto is resolved per machine and backend).
     const storedConfig = { ...run.config, train: config.train, trainExamplesPerEpoch: data.trainExamplesPerEpoch, threads };
     const configChanged = Boolean(options.maxSteps) || run.config.trainExamplesPerEpoch !== data.trainExamplesPerEpoch || run.config.threads !== threads;
-    db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: run.startedAt ?? Date.now(), endedAt: null, error: null, backend: backend.name, backendVersion: backend.version, step: startStep, ...(configChanged ? { config: storedConfig } : {}) });
-    emit({ type: 'started', runId, backend: backend.name, backendVersion: backend.version, parameterCount: engine.model.parameterCount(), totalSteps: config.train.maxSteps, resumedFromStep: startStep, threads });
+    db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: run.startedAt ?? Date.now(), endedAt: null, error: null, backend: backend.name, backendVersion: backend.version, backendDevice: backend.adapter ? describeAdapter(backend.adapter) : '', step: startStep, ...(configChanged ? { config: storedConfig } : {}) });
+    emit({ type: 'started', runId, backend: backend.name, backendVersion: backend.version, backendDevice: backend.adapter ? describeAdapter(backend.adapter) : '', parameterCount: engine.model.parameterCount(), totalSteps: config.train.maxSteps, resumedFromStep: startStep, threads });
 
     const checkpointDir = join(runDirectory(runId), 'checkpoints');
     mkdirSync(checkpointDir, { recursive: true });
@@ -253,7 +254,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
           }
         },
         onEvaluate: async (step) => {
-          const evaluation = evaluateEngine(engine!, data, { limit: config.train.evalExamples, batchSize: Math.min(config.train.batchSize, 256) });
+          const evaluation = await evaluateEngine(engine!, data, { limit: config.train.evalExamples, batchSize: Math.min(config.train.batchSize, 256) });
           lastEval = Object.fromEntries(Object.entries(evaluation.metrics).map(([k, v]) => [`eval/${k}`, v]));
           const now = Date.now();
           for (const [key, value] of Object.entries(lastEval)) pending.push({ key, step, wallTimeMs: now, value });
@@ -266,7 +267,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
           if (step === 0) return;
           flush(step);
           const path = join(checkpointDir, `step_${step}.trmckpt`);
-          const bytes = writeCheckpoint(path, engine!.snapshot({ step, config, sampler: batches.getState(), evalMetrics: lastEval }));
+          const bytes = writeCheckpoint(path, await engine!.snapshot({ step, config, sampler: batches.getState(), evalMetrics: lastEval }));
           db.addCheckpoint({ runId, step, path, bytes, metrics: lastEval });
           db.setCheckpointAlias(runId, 'latest', step);
           const aliases: ('latest' | 'best')[] = ['latest'];
@@ -370,7 +371,7 @@ export async function evaluateRun(runId: number, options: EvaluateRunOptions = {
     const data = openTaskData(config.data, config.train.seed);
     engine = createEngine(config);
     engine.restore(readCheckpoint(row.path));
-    const evaluation = evaluateEngine(engine, data, { limit: options.limit ?? config.train.evalExamples, batchSize: Math.min(config.train.batchSize, 256) });
+    const evaluation = await evaluateEngine(engine, data, { limit: options.limit ?? config.train.evalExamples, batchSize: Math.min(config.train.batchSize, 256) });
     const evaluationId = db.addEvaluation({ runId, checkpointStep: row.step, split: 'test', metrics: evaluation.metrics, perPuzzle: evaluation.perPuzzle });
     saveEvaluationFiles(runId, row.step, evaluation.files);
     return { step: row.step, metrics: evaluation.metrics, evaluationId };

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../common/batch.ts';
 import { Rng } from '../common/rng.ts';
 import type { TrainConfig } from './config.ts';
-import { actLoss, sequenceStats } from './loss.ts';
+import { actLoss, IGNORE_LABEL, sequenceStats } from './loss.ts';
 import type { Carry, GradStepOutput, TRM } from './model.ts';
 import { AdamATan2, Ema, learningRate, signSgdUpdate, withWeights, type AdamATan2State } from './optim.ts';
 
@@ -96,11 +96,18 @@ export class TrainStepper {
   }
 
   /** One optimizer step = one supervision step for every slot; `batch` only fills the halted slots.
-   *  `inspect` sees the raw step output and gradients (stored layout) before the update; it must not keep them. */
-  step(batch: Batch, inspect?: (output: GradStepOutput) => void): TrainStepMetrics {
+   *  `inspect` sees the raw step output and gradients (stored layout) before the update (awaited when it returns
+   *  a promise); it must not keep them. */
+  async step(batch: Batch, inspect?: (output: GradStepOutput) => void | Promise<void>): Promise<TrainStepMetrics> {
     this.loadHaltedSlots(batch);
     const puzzleRows = this.model.puzzleRows(this.carry.data.puzzleIdentifiers);
-    const group = slotGroupGradients(this.model, this.carry, this.carry.data, puzzleRows, this.train.batchSize, inspect);
+    let group: SlotGroupGradients;
+    try {
+      group = await slotGroupGradients(this.model, this.carry, this.carry.data, puzzleRows, this.train.batchSize, inspect);
+    } catch (error) {
+      puzzleRows?.dispose();
+      throw error;
+    }
     return this.update(group, puzzleRows);
   }
 
@@ -114,17 +121,16 @@ export class TrainStepper {
     const data = this.carry.data;
     const puzzleRows = model.puzzleRows(data.puzzleIdentifiers);
     const bounds = slotGroupBounds(B, helpers.count + 1);
-    const y = this.carry.y.dataSync() as Float32Array;
-    const z = this.carry.z.dataSync() as Float32Array;
-    const rows = puzzleRows ? (puzzleRows.dataSync() as Float32Array) : null;
-    const perSlot = y.length / B;
+    const weightKeys = [...model.trainable.keys()];
+    const [y, z, rows, ...weightData] = await readAll<Float32Array>([this.carry.y, this.carry.z, puzzleRows, ...weightKeys.map((key) => model.trainable.get(key)!), model.hInit, model.lInit]);
+    const perSlot = y!.length / B;
     const rowWidth = rows ? rows.length / B : 0;
-    const weights = new Map<string, Float32Array>([...model.trainable].map(([key, v]) => [key, v.dataSync() as Float32Array]));
-    weights.set('inner.H_init', model.hInit.dataSync() as Float32Array);
-    weights.set('inner.L_init', model.lInit.dataSync() as Float32Array);
+    const weights = new Map<string, Float32Array>(weightKeys.map((key, i) => [key, weightData[i]!]));
+    weights.set('inner.H_init', weightData[weightKeys.length]!);
+    weights.set('inner.L_init', weightData[weightKeys.length + 1]!);
     const requests = bounds.slice(1).map(([from, to]): SlotGroupRequest => ({
       weights, batchSize: B, data: sliceBatch(data, from, to),
-      y: y.slice(from * perSlot, to * perSlot), z: z.slice(from * perSlot, to * perSlot),
+      y: y!.slice(from * perSlot, to * perSlot), z: z!.slice(from * perSlot, to * perSlot),
       puzzleRows: rows ? rows.slice(from * rowWidth, to * rowWidth) : null,
     }));
     const remote = helpers.compute(requests); // posted now, so the helpers run while this thread computes its group
@@ -133,7 +139,7 @@ export class TrainStepper {
     const local = { y: tf.slice(this.carry.y, from, to - from), z: tf.slice(this.carry.z, from, to - from), rows: puzzleRows ? tf.slice(puzzleRows, from, to - from) : null };
     let group: SlotGroupGradients;
     try {
-      group = slotGroupGradients(model, local, sliceBatch(data, from, to), local.rows, B);
+      group = await slotGroupGradients(model, local, sliceBatch(data, from, to), local.rows, B);
     } catch (error) {
       puzzleRows?.dispose();
       throw error;
@@ -194,7 +200,7 @@ export class TrainStepper {
     }
     this.optimizer.applyGradients(model.trainable, group.grads, lr);
     this.ema?.update(model.trainable);
-    tf.dispose([...group.grads.values(), group.puzzleRowGrads ?? [], puzzleRows ?? []]);
+    tf.dispose([...group.grads.values(), puzzleRows ?? []]);
 
     return { ...haltedRowMetrics(predictions, qHalt, data, this.carry), lmLoss: group.lmLossSum / B, qHaltLoss: group.qHaltLossSum / B, lr };
   }
@@ -225,18 +231,16 @@ export class TrainStepper {
     this.carry.z = z as tf.Tensor3D;
   }
 
-  getState(): TrainStepperState {
-    const { y, z, steps, halted, data } = this.carry;
+  async getState(): Promise<TrainStepperState> {
+    const { steps, halted, data } = this.carry;
+    const [[y, z], optimizer, ema] = await Promise.all([readAll<Float32Array>([this.carry.y, this.carry.z]), this.optimizer.getState(), this.ema?.getState() ?? null]);
     return {
       step: this.stepCount,
       carry: {
-        y: Float32Array.from(y.dataSync() as Float32Array), z: Float32Array.from(z.dataSync() as Float32Array),
-        steps: steps.slice(), halted: halted.slice(),
+        y: y!, z: z!, steps: steps.slice(), halted: halted.slice(),
         data: { ...data, inputs: data.inputs.slice(), labels: data.labels.slice(), puzzleIdentifiers: data.puzzleIdentifiers.slice() },
       },
-      optimizer: this.optimizer.getState(),
-      ema: this.ema?.getState() ?? null,
-      rngState: this.rng.state,
+      optimizer, ema, rngState: this.rng.state,
     };
   }
 
@@ -265,12 +269,13 @@ export class TrainStepper {
 // ---------------------------------------------------------------------------------------------------------------
 // The gradient of one supervision step for a group of slots: all of the batch, or one thread's share of it.
 
-/** One group's step. The caller owns y, z [b, S, D], the gradients and the puzzle-row gradients [b, dim]. */
+/** One group's step. The caller owns y, z [b, S, D] and the gradients; the puzzle-row gradients [b·dim] are read
+ *  back already (sign-SGD runs on the host). */
 export interface SlotGroupGradients {
   y: tf.Tensor3D;
   z: tf.Tensor3D;
   grads: Map<string, tf.Tensor>;
-  puzzleRowGrads: tf.Tensor2D | null;
+  puzzleRowGrads: Float32Array | null;
   /** Argmax token per position [b·L]. */
   predictions: Int32Array;
   qHalt: Float32Array;
@@ -310,30 +315,55 @@ export interface GradientHelpers {
 }
 
 /** One supervision step with gradient through the last recursion for the slots of `data`, loss scaled by 1/B of
- *  the whole batch as pretrain.py does. Nothing passed in is disposed. */
-export function slotGroupGradients(model: TRM, carry: Carry, data: Batch, puzzleRows: tf.Tensor2D | null, batchSize: number, inspect?: (output: GradStepOutput) => void): SlotGroupGradients {
+ *  the whole batch as pretrain.py does. What the host needs (argmax, q_halt, the loss sums, the puzzle-row
+ *  gradients) is read back once, asynchronously, after the backward pass: WebGPU in Node cannot read
+ *  synchronously, and a read in the middle of the step would stall any GPU. Nothing passed in is disposed. */
+export async function slotGroupGradients(model: TRM, carry: Carry, data: Batch, puzzleRows: tf.Tensor2D | null, batchSize: number, inspect?: (output: GradStepOutput) => void | Promise<void>): Promise<SlotGroupGradients> {
   const { size: b, seqLen: L } = data;
   const inputs = tf.tensor2d(data.inputs, [b, L], 'int32');
   const labels = tf.tensor2d(data.labels, [b, L], 'int32');
-  let predictions: Int32Array = new Int32Array(0);
-  let lmLossSum = 0;
-  let qHaltLossSum = 0;
-  const out = model.forward(carry, inputs, puzzleRows, {
-    withGrad: true,
-    objective: ({ logits, qHalt }) => {
-      // The halting target comes from this step's own argmax: a constant, not part of the graph.
-      predictions = argMaxLastAxis(logits);
-      const { seqCorrect } = sequenceStats(predictions, data.labels, b, L);
-      const losses = actLoss({ logits, qHalt, labels, seqCorrect: tf.tensor1d(seqCorrect), kind: model.config.loss });
-      lmLossSum = losses.lmLoss.dataSync()[0];
-      qHaltLossSum = losses.qHaltLoss.dataSync()[0];
-      return tf.mul(losses.total, 1 / batchSize) as tf.Scalar;
-    },
-  });
-  inspect?.(out);
-  const qHalt = Float32Array.from(out.qHalt.dataSync() as Float32Array);
-  tf.dispose([inputs, labels, out.logits, out.qHalt, out.qContinue, out.objective]);
-  return { y: out.y, z: out.z, grads: out.grads, puzzleRowGrads: out.puzzleRowGrads, predictions, qHalt, lmLossSum, qHaltLossSum };
+  const readouts: tf.Tensor[] = [];
+  let out: GradStepOutput | undefined;
+  try {
+    out = model.forward(carry, inputs, puzzleRows, {
+      withGrad: true,
+      objective: ({ logits, qHalt }) => {
+        // The halting target is this step's own exact-match, computed on the device as a constant (no gradient).
+        const predicted = tf.keep(tf.argMax(logits, -1));
+        const losses = actLoss({ logits, qHalt, labels, seqCorrect: rowsExactlyRight(predicted, labels), kind: model.config.loss });
+        readouts.push(predicted, tf.keep(losses.lmLoss), tf.keep(losses.qHaltLoss));
+        return tf.mul(losses.total, 1 / batchSize) as tf.Scalar;
+      },
+    });
+    await inspect?.(out);
+    const [predictions, lmLoss, qHaltLoss, qHalt, rowGrads] = await readAll([...readouts, out.qHalt, out.puzzleRowGrads]);
+    tf.dispose(out.puzzleRowGrads ?? []);
+    return {
+      y: out.y, z: out.z, grads: out.grads, puzzleRowGrads: rowGrads as Float32Array | null,
+      predictions: predictions as Int32Array, qHalt: qHalt as Float32Array, lmLossSum: lmLoss![0], qHaltLossSum: qHaltLoss![0],
+    };
+  } catch (error) {
+    if (out) tf.dispose([out.y, out.z, ...out.grads.values(), out.puzzleRowGrads ?? []]);
+    throw error;
+  } finally {
+    tf.dispose([inputs, labels, ...readouts, ...(out ? [out.logits, out.qHalt, out.qContinue, out.objective] : [])]);
+  }
+}
+
+/** [b] 1 where every supervised position's argmax equals its label (sequenceStats' seqCorrect, on the device), as
+ *  a constant for autodiff: the official code computes it under torch.no_grad. */
+const rowsExactlyRight = tf.customGrad(((predicted: tf.Tensor, labels: tf.Tensor) => ({
+  value: tf.tidy(() => {
+    const wrong = tf.logicalAnd(tf.notEqual(predicted, labels), tf.notEqual(labels, IGNORE_LABEL));
+    return tf.cast(tf.logicalNot(tf.any(wrong, -1)), 'float32');
+  }),
+  gradFunc: () => [tf.zeros(predicted.shape), tf.zeros(labels.shape)], // tfjs wants float gradients, even for int inputs
+})) as unknown as Parameters<typeof tf.customGrad>[0]) as (predicted: tf.Tensor, labels: tf.Tensor) => tf.Tensor;
+
+/** The values of several tensors (null stays null), read back together and asynchronously: the one way the engine
+ *  reads, as WebGPU in Node has no synchronous read-back (dataSync needs OffscreenCanvas). */
+export async function readAll<T extends Float32Array | Int32Array | Uint8Array = Float32Array | Int32Array | Uint8Array>(tensors: readonly (tf.Tensor | null | undefined)[]): Promise<(T | null)[]> {
+  return Promise.all(tensors.map(async (t) => (t ? ((await t.data()) as T) : null)));
 }
 
 /** [from, to) slot ranges of `groups` nearly equal groups of `batchSize` slots, the first group the largest. */
@@ -371,10 +401,9 @@ function mergeSlotGroups(local: SlotGroupGradients, remote: SlotGroupArrays[]): 
   const grads = new Map<string, tf.Tensor>();
   for (const [key, g] of local.grads) grads.set(key, tf.addN([g, ...remote.map((r) => fromArray(tf.tensor(r.grads.get(key)!, g.shape)))]));
   const rowGrads = local.puzzleRowGrads;
-  const width = rowGrads?.shape[1] ?? 0;
   const merged = {
     y: carryOf(local.y, (r) => r.y), z: carryOf(local.z, (r) => r.z), grads,
-    puzzleRowGrads: rowGrads ? tf.concat([rowGrads, ...remote.map((r) => fromArray(tf.tensor2d(r.puzzleRowGrads!, [r.puzzleRowGrads!.length / width, width])))], 0) as tf.Tensor2D : null,
+    puzzleRowGrads: rowGrads ? concatSlots([rowGrads, ...remote.map((r) => r.puzzleRowGrads!)], (n) => new Float32Array(n)) : null,
   };
   tf.dispose(temporaries);
   disposeGroup(local);
@@ -388,7 +417,7 @@ function mergeSlotGroups(local: SlotGroupGradients, remote: SlotGroupArrays[]): 
 }
 
 function disposeGroup(group: SlotGroupGradients): void {
-  tf.dispose([group.y, group.z, ...group.grads.values(), group.puzzleRowGrads ?? []]);
+  tf.dispose([group.y, group.z, ...group.grads.values()]);
 }
 
 /** Official ACTLossHead metrics over rows that halted this step and have supervised tokens, averaged. */
@@ -405,14 +434,6 @@ function haltedRowMetrics(predictions: Int32Array, qHalt: Float32Array, data: Ba
   }
   const divisor = Math.max(count, 1);
   return { accuracy: accuracy / divisor, exactAccuracy: exact / divisor, qHaltAccuracy: qHaltRight / divisor, steps: steps / divisor, haltedCount: count };
-}
-
-/** argmax over the last axis of [B, L, V], as a flat Int32Array [B·L] (read outside any tidy). */
-function argMaxLastAxis(logits: tf.Tensor3D): Int32Array {
-  const indices = tf.argMax(logits, -1);
-  const values = Int32Array.from(indices.dataSync());
-  indices.dispose();
-  return values;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -443,8 +464,9 @@ export interface EvaluateOptions {
   keepSteps?: boolean;
 }
 
-/** Runs N_sup supervision steps on `batch` from a fresh carry with the model's current weights. */
-export function evaluate(model: TRM, batch: Batch, options: EvaluateOptions = {}): EvalStep[] {
+/** Runs N_sup supervision steps on `batch` from a fresh carry with the model's current weights; each step's
+ *  results are read back together, asynchronously. */
+export async function evaluate(model: TRM, batch: Batch, options: EvaluateOptions = {}): Promise<EvalStep[]> {
   const { collect = {}, onStep, keepSteps = true } = options;
   const inputs = tf.tensor2d(batch.inputs, [batch.size, batch.seqLen], 'int32');
   const puzzleRows = model.puzzleRows(batch.puzzleIdentifiers);
@@ -455,18 +477,20 @@ export function evaluate(model: TRM, batch: Batch, options: EvaluateOptions = {}
       const out = model.forward(carry, inputs, puzzleRows);
       tf.dispose([carry.y, carry.z]);
       carry = { y: out.y, z: out.z };
-      const result: EvalStep = {
-        step: s,
-        predictions: argMaxLastAxis(out.logits),
-        qHalt: Float32Array.from(out.qHalt.dataSync() as Float32Array),
-        qContinue: Float32Array.from(out.qContinue.dataSync() as Float32Array),
-      };
-      if (collect.logits) result.logits = Float32Array.from(out.logits.dataSync() as Float32Array);
-      if (collect.carry) {
-        result.y = Float32Array.from(out.y.dataSync() as Float32Array);
-        result.z = Float32Array.from(out.z.dataSync() as Float32Array);
+      const predicted = tf.argMax(out.logits, -1);
+      let values: (Float32Array | Int32Array | Uint8Array | null)[];
+      try {
+        values = await readAll([predicted, out.qHalt, out.qContinue, collect.logits ? out.logits : null, collect.carry ? out.y : null, collect.carry ? out.z : null]);
+      } finally {
+        tf.dispose([predicted, out.logits, out.qHalt, out.qContinue]);
       }
-      tf.dispose([out.logits, out.qHalt, out.qContinue]);
+      const [predictions, qHalt, qContinue, logits, y, z] = values;
+      const result: EvalStep = { step: s, predictions: predictions as Int32Array, qHalt: qHalt as Float32Array, qContinue: qContinue as Float32Array };
+      if (logits) result.logits = logits as Float32Array;
+      if (y && z) {
+        result.y = y as Float32Array;
+        result.z = z as Float32Array;
+      }
       onStep?.(result);
       if (keepSteps) steps.push(result);
     }

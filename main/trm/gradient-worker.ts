@@ -2,7 +2,7 @@
 // returns the gradient of one group of slots (act.ts slotGroupGradients). See data-parallel.ts.
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { slotGroupGradients, type SlotGroupArrays, type SlotGroupRequest } from './act.ts';
+import { readAll, slotGroupGradients, type SlotGroupArrays, type SlotGroupRequest } from './act.ts';
 import { selectBackend } from './backend.ts';
 import { sequenceLength, TRM } from './model.ts';
 import type { FromHelperMessage, ToHelperMessage } from './data-parallel.ts';
@@ -18,23 +18,23 @@ function loadWeights(network: TRM, weights: Map<string, Float32Array>): void {
   }
 }
 
-function computeGroup(network: TRM, request: SlotGroupRequest): SlotGroupArrays {
+async function computeGroup(network: TRM, request: SlotGroupRequest): Promise<SlotGroupArrays> {
   loadWeights(network, request.weights);
   const { size } = request.data;
   const S = sequenceLength(network.config);
   const D = network.config.hiddenSize;
   const carry = { y: tf.tensor3d(request.y, [size, S, D]), z: tf.tensor3d(request.z, [size, S, D]) };
   const rows = request.puzzleRows ? tf.tensor2d(request.puzzleRows, [size, request.puzzleRows.length / size]) : null;
-  const group = slotGroupGradients(network, carry, request.data, rows, request.batchSize);
+  const group = await slotGroupGradients(network, carry, request.data, rows, request.batchSize);
   // Copies: a backend may hand out its own storage, which must not be moved to another thread.
-  const read = (t: tf.Tensor) => (t.dataSync() as Float32Array).slice();
+  const gradKeys = [...group.grads.keys()];
+  const [y, z, ...grads] = (await readAll<Float32Array>([group.y, group.z, ...gradKeys.map((key) => group.grads.get(key)!)])).map((values) => values!.slice());
   const result: SlotGroupArrays = {
-    y: read(group.y), z: read(group.z),
-    grads: new Map([...group.grads].map(([key, g]) => [key, read(g)])),
-    puzzleRowGrads: group.puzzleRowGrads ? read(group.puzzleRowGrads) : null,
-    predictions: group.predictions, qHalt: group.qHalt, lmLossSum: group.lmLossSum, qHaltLossSum: group.qHaltLossSum,
+    y: y, z: z, grads: new Map(gradKeys.map((key, i) => [key, grads[i]])),
+    puzzleRowGrads: group.puzzleRowGrads ? group.puzzleRowGrads.slice() : null,
+    predictions: group.predictions.slice(), qHalt: group.qHalt.slice(), lmLossSum: group.lmLossSum, qHaltLossSum: group.qHaltLossSum,
   };
-  tf.dispose([carry.y, carry.z, rows ?? [], group.y, group.z, ...group.grads.values(), group.puzzleRowGrads ?? []]);
+  tf.dispose([carry.y, carry.z, rows ?? [], group.y, group.z, ...group.grads.values()]);
   return result;
 }
 
@@ -52,7 +52,7 @@ port.on('message', async (message: ToHelperMessage) => {
       return;
     }
     if (!model) throw new Error('step before init');
-    const result = computeGroup(model, message.request);
+    const result = await computeGroup(model, message.request);
     const transfer = [result.y, result.z, ...result.grads.values(), ...(result.puzzleRowGrads ? [result.puzzleRowGrads] : []), result.predictions, result.qHalt].map((a) => a.buffer as ArrayBuffer);
     post({ type: 'result', id: message.id, result }, transfer);
   } catch (error) {

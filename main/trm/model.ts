@@ -506,14 +506,10 @@ export class TRM {
     return TRM.countParameters(this.config);
   }
 
-  /** Persistent tensors by official key, in PyTorch layout (copies). */
-  stateDict(): StateDict {
-    const out: StateDict = new Map();
-    for (const spec of this.specs) {
-      const stored = spec.key === PUZZLE_TABLE_KEY ? this.puzzleEmbedding!.data : (this.variable(spec.key).dataSync() as Float32Array);
-      out.set(spec.key, { shape: [...spec.shape], data: this.toOfficialLayout(spec.key, stored) });
-    }
-    return out;
+  /** Persistent tensors by official key, in PyTorch layout (copies), read back together and asynchronously. */
+  async stateDict(): Promise<StateDict> {
+    const stored = await Promise.all(this.specs.map((spec) => (spec.key === PUZZLE_TABLE_KEY ? this.puzzleEmbedding!.data : (this.variable(spec.key).data() as Promise<Float32Array>))));
+    return new Map(this.specs.map((spec, i) => [spec.key, { shape: [...spec.shape], data: this.toOfficialLayout(spec.key, stored[i]) }]));
   }
 
   /** A copy of `stored` (a tensor of key `key` in this model's storage layout, e.g. a weight or its gradient)

@@ -36,8 +36,9 @@ export class AdamATan2 {
   /** Both moments of every tensor in one flat buffer each, in `layout` order: the update is elementwise, so one
    *  set of ops over the concatenation is exactly the per-tensor update, with ~10× fewer kernel calls. */
   private flat: { layout: FlatLayout; m: tf.Variable; v: tf.Variable } | null = null;
-  private restoredFirstMoments = new Map<string, Float32Array>();
-  private restoredSecondMoments = new Map<string, Float32Array>();
+  /** Moments not in the flat buffers: restored from a checkpoint (arrays) or left by a re-layout (tensors). */
+  private restoredFirstMoments = new Map<string, Float32Array | tf.Tensor>();
+  private restoredSecondMoments = new Map<string, Float32Array | tf.Tensor>();
 
   constructor(private readonly opts: AdamATan2Options) {}
 
@@ -65,12 +66,14 @@ export class AdamATan2 {
     });
   }
 
-  getState(): AdamATan2State {
-    const m = new Map(this.restoredFirstMoments);
-    const v = new Map(this.restoredSecondMoments);
+  /** Read back asynchronously (the one way WebGPU allows in Node). */
+  async getState(): Promise<AdamATan2State> {
+    const read = async (restored: Map<string, Float32Array | tf.Tensor>) =>
+      new Map(await Promise.all([...restored].map(async ([name, value]): Promise<[string, Float32Array]> => [name, value instanceof tf.Tensor ? ((await value.data()) as Float32Array) : value])));
+    const [m, v] = await Promise.all([read(this.restoredFirstMoments), read(this.restoredSecondMoments)]);
     if (this.flat) {
       const { layout } = this.flat;
-      const [mData, vData] = [this.flat.m, this.flat.v].map((t) => t.dataSync() as Float32Array);
+      const [mData, vData] = (await Promise.all([this.flat.m.data(), this.flat.v.data()])) as Float32Array[];
       layout.names.forEach((name, i) => {
         m.set(name, mData.slice(layout.offsets[i], layout.offsets[i] + layout.sizes[i]));
         v.set(name, vData.slice(layout.offsets[i], layout.offsets[i] + layout.sizes[i]));
@@ -82,6 +85,7 @@ export class AdamATan2 {
   /** Restores a saved state; the moments are rebuilt on the next update, when the parameter shapes are known. */
   setState(state: AdamATan2State): void {
     this.dispose();
+    this.disposeRestored();
     this.stepCount = state.step;
     this.restoredFirstMoments = new Map(state.m);
     this.restoredSecondMoments = new Map(state.v);
@@ -92,27 +96,39 @@ export class AdamATan2 {
     this.flat = null;
   }
 
+  private disposeRestored(): void {
+    for (const value of [...this.restoredFirstMoments.values(), ...this.restoredSecondMoments.values()]) if (value instanceof tf.Tensor) value.dispose();
+  }
+
   /** The flat moments for exactly these tensors: restored values where saved, else zeros (torch's lazy state
    *  init). A different set of names re-lays the buffers out, keeping every moment already accumulated. */
   private moments(names: string[], vars: NamedVariables): { layout: FlatLayout; m: tf.Variable; v: tf.Variable } {
     if (this.flat && this.flat.layout.names.length === names.length && this.flat.layout.names.every((n, i) => n === names[i])) return this.flat;
     if (this.flat) {
-      const { m, v } = this.getState();
-      this.restoredFirstMoments = m;
-      this.restoredSecondMoments = v;
+      // Re-layout on the device (no read-back): every current moment is parked as its own tensor first.
+      const { layout: old, m, v } = this.flat;
+      old.names.forEach((name, i) => {
+        this.restoredFirstMoments.set(name, tf.slice(m, old.offsets[i], old.sizes[i]));
+        this.restoredSecondMoments.set(name, tf.slice(v, old.offsets[i], old.sizes[i]));
+      });
       this.dispose();
     }
     const layout = flatLayout(names, names.map((name) => vars.get(name)!.size));
-    const build = (restored: Map<string, Float32Array>) => {
-      const data = new Float32Array(layout.total);
-      layout.names.forEach((name, i) => {
+    const build = (restored: Map<string, Float32Array | tf.Tensor>) => {
+      const parts = layout.names.map((name, i) => {
         const saved = restored.get(name);
-        if (!saved) return;
-        if (saved.length !== layout.sizes[i]) throw new Error(`AdamATan2: saved moment '${name}' has ${saved.length} values, expected ${layout.sizes[i]}`);
-        data.set(saved, layout.offsets[i]);
+        if (!saved) return null;
+        const count = saved instanceof tf.Tensor ? saved.size : saved.length;
+        if (count !== layout.sizes[i]) throw new Error(`AdamATan2: saved moment '${name}' has ${count} values, expected ${layout.sizes[i]}`);
+        return saved;
+      });
+      const variable = tf.tidy(() => tf.variable(tf.concat(parts.map((saved, i) => (saved === null ? tf.zeros([layout.sizes[i]]) : saved instanceof tf.Tensor ? saved : tf.tensor1d(saved)))), false));
+      layout.names.forEach((name) => {
+        const saved = restored.get(name);
+        if (saved instanceof tf.Tensor) saved.dispose();
         restored.delete(name);
       });
-      return tf.tidy(() => tf.variable(tf.tensor1d(data), false)); // the temporary is disposed by the tidy
+      return variable;
     };
     this.flat = { layout, m: build(this.restoredFirstMoments), v: build(this.restoredSecondMoments) };
     return this.flat;
@@ -180,12 +196,9 @@ export class PuzzleEmbeddingTable {
  * unique id, then for each id present: row ← row·(1 − lr·wd) − lr·sign(sum). Rows not in the batch are
  * untouched (no decay). Done on the JS side: B·dim values, independent of the table size.
  */
-export function signSgdUpdate(table: PuzzleEmbeddingTable, ids: Int32Array, rowGrads: tf.Tensor2D, lr: number, weightDecay: number): void {
+export function signSgdUpdate(table: PuzzleEmbeddingTable, ids: Int32Array, grads: Float32Array, lr: number, weightDecay: number): void {
   const { dim } = table;
-  if (rowGrads.shape[0] !== ids.length || rowGrads.shape[1] !== dim) {
-    throw new Error(`row gradients [${rowGrads.shape}] do not match ${ids.length} ids × ${dim}`);
-  }
-  const grads = rowGrads.dataSync() as Float32Array;
+  if (grads.length !== ids.length * dim) throw new Error(`${grads.length} row-gradient values do not match ${ids.length} ids × ${dim}`);
   const gradSumById = new Map<number, Float32Array>(); // float32 accumulation, like torch's scatter_add_
   ids.forEach((id, b) => {
     let sum = gradSumById.get(id);
@@ -225,8 +238,8 @@ export class Ema {
     });
   }
 
-  getState(): Map<string, Float32Array> {
-    return readAll(this.shadow);
+  getState(): Promise<Map<string, Float32Array>> {
+    return readVariables(this.shadow);
   }
 
   setState(state: Map<string, Float32Array>): void {
@@ -292,9 +305,9 @@ export function learningRate(step: number, { base, warmupSteps, totalSteps, minR
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** Copies of the variables' values, for checkpoints. */
-function readAll(vars: Map<string, tf.Variable>): Map<string, Float32Array> {
-  return new Map([...vars].map(([name, variable]) => [name, Float32Array.from(variable.dataSync() as Float32Array)]));
+/** Copies of the variables' values, for checkpoints (read back asynchronously). */
+async function readVariables(vars: Map<string, tf.Variable>): Promise<Map<string, Float32Array>> {
+  return new Map(await Promise.all([...vars].map(async ([name, variable]): Promise<[string, Float32Array]> => [name, Float32Array.from((await variable.data()) as Float32Array)])));
 }
 
 /** Overwrites each existing variable with saved values of the same size. */

@@ -2,18 +2,17 @@
 // pick a backend, see the parameter count and memory estimate, start. The backend validates every change
 // (config.estimate) and again on create; its per-field errors appear next to the fields.
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ApiError, type ConfigFieldInfo, type EstimateInfo, type PresetInfo } from '../../preload/contract.ts';
+import { ApiError, type BackendAvailabilityInfo, type ConfigFieldInfo, type EstimateInfo, type PresetInfo } from '../../preload/contract.ts';
 import { formatBytes, formatCount } from '../common/format.ts';
 import { formatRoute, withQuery, type Route } from '../app/route.ts';
 import { navigate, useApi } from '../app/workbench.tsx';
 import { clientFieldError, fieldDisplayValue, changedOverrides } from './config-form.ts';
 
-const BACKENDS = [
-  { value: 'wasm', label: 'WASM (SIMD) — fast on any CPU' },
-  { value: 'cpu', label: 'Pure JS — slow, always available' },
-  { value: 'tensorflow', label: 'Native TensorFlow (tfjs-node) — if installed' },
-] as const;
-type Backend = (typeof BACKENDS)[number]['value'];
+const BACKEND_LABELS: Record<BackendAvailabilityInfo['name'], string> = {
+  tensorflow: 'Native TensorFlow (tfjs-node)', webgpu: 'WebGPU (Dawn)', wasm: 'WASM (SIMD)', cpu: 'Pure JS',
+};
+/** '' = automatic: the first available of tensorflow → webgpu (a hardware GPU) → wasm → cpu, chosen by the job. */
+type Backend = BackendAvailabilityInfo['name'] | '';
 
 const SECTION_TITLES = { model: 'Model', train: 'Training', data: 'Data' } as const;
 const ESTIMATE_DELAY_MS = 250;
@@ -25,7 +24,8 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
   const [values, setValues] = useState<Record<string, string>>({});
   const [name, setName] = useState('');
   const [tags, setTags] = useState('');
-  const [backend, setBackend] = useState<Backend>('wasm');
+  const [backend, setBackend] = useState<Backend>('');
+  const [backends, setBackends] = useState<BackendAvailabilityInfo[] | null>(null);
   const [estimate, setEstimate] = useState<EstimateInfo | null>(null);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -38,7 +38,10 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
 
   useEffect(() => {
     api.presets.list().then(setPresets, (e: unknown) => setFormError(String(e)));
-    api.app.info().then((info) => { if (BACKENDS.some((b) => b.value === info.backend)) setBackend(info.backend as Backend); }, () => {});
+    api.app.backends().then((list) => {
+      setBackends(list);
+      api.app.info().then((info) => { if (list.some((b) => b.available && b.name === info.backend)) setBackend(info.backend as Backend); }, () => {});
+    }, () => setBackends([]));
   }, [api]);
 
   // A new preset resets the fields to its values.
@@ -90,7 +93,7 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
     setFormError(null);
     try {
       const tagList = tags.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-      const { runId } = await api.runs.create({ preset: preset.name, overrides, backend, tags: tagList, ...(name.trim() ? { name: name.trim() } : {}) });
+      const { runId } = await api.runs.create({ preset: preset.name, overrides, ...(backend ? { backend } : {}), tags: tagList, ...(name.trim() ? { name: name.trim() } : {}) });
       onCreated();
       navigate(formatRoute(['runs', runId]));
     } catch (error) {
@@ -150,7 +153,10 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
               <input id="run-tags" value={tags} placeholder="comma-separated" onChange={(e) => setTags(e.target.value)} />
               <label htmlFor="run-backend">Backend</label>
               <select id="run-backend" value={backend} onChange={(e) => setBackend(e.target.value as Backend)}>
-                {BACKENDS.map((b) => <option key={b.value} value={b.value}>{b.label}</option>)}
+                <option value="">Automatic{backends?.find((b) => b.available) ? ` (${BACKEND_LABELS[backends.find((b) => b.available)!.name]})` : ''}</option>
+                {(backends ?? []).map((b) => (
+                  <option key={b.name} value={b.name} disabled={!b.available} title={b.detail}>{BACKEND_LABELS[b.name]} — {b.available ? b.detail : `unavailable: ${b.detail}`}</option>
+                ))}
               </select>
             </div>
             <div className="estimate" aria-live="polite" data-testid="estimate">

@@ -83,7 +83,7 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
         <RunStatusBadge status={run.status} />
         <RunProgress step={run.step} totalSteps={run.totalSteps} live={progress} />
         {epoch !== undefined && <span className="muted run-epoch" title="Examples seen / training-set size">epoch <strong>{formatEpoch(epoch)}</strong></span>}
-        <span className="muted">backend <strong>{run.backend || '—'}</strong>{run.backendVersion ? ` ${run.backendVersion}` : ''}{threadsUsed(run.config) > 1 ? `, ${threadsUsed(run.config)} threads` : ''}</span>
+        <span className="muted">backend <strong>{run.backend || '—'}</strong>{run.backendVersion ? ` ${run.backendVersion}` : ''}{run.backendDevice ? ` on ${run.backendDevice}` : ''}{threadsUsed(run.config) > 1 ? `, ${threadsUsed(run.config)} threads` : ''}</span>
         <span className="muted">preset <strong>{run.preset}</strong></span>
         {run.startedAt && <span className="muted">running time {formatDuration((run.endedAt ?? Date.now()) - run.startedAt)}</span>}
         {run.parentRunId && <a href={`#/runs/${run.parentRunId}`}>parent #{run.parentRunId}</a>}

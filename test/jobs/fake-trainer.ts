@@ -14,7 +14,7 @@ export async function trainRun(runId: number, { signal, onEvent, minutes }: Trai
   db.setSetting(`fake-trainer-cores.${runId}`, process.env.TRM_CORES ?? null);
   const behaviour = db.getRun(runId)?.notes ?? 'finish';
   db.updateRun(runId, { status: 'running', pid: process.pid, startedAt: Date.now() });
-  onEvent?.({ type: 'started', runId, backend: 'fake', backendVersion: '0', parameterCount: 1, totalSteps: 100, resumedFromStep: 0, threads: 1 });
+  onEvent?.({ type: 'started', runId, backend: 'fake', backendVersion: '0', backendDevice: '', parameterCount: 1, totalSteps: 100, resumedFromStep: 0, threads: 1 });
   if (behaviour === 'crash') process.exit(3);
   if (behaviour === 'throw') throw new Error('fake trainer failure');
   if (behaviour === 'hang') {

@@ -22,8 +22,8 @@ before(async () => {
   const model = TRM.create(CONFIG, 3);
   const inputs = Int32Array.from({ length: 16 }, (_, i) => 1 + (i % 5));
   const labels = Int32Array.from({ length: 16 }, (_, i) => 2 + ((i * 3) % 4));
-  withInner = trace({ model }, { inputs, labels, puzzleIdentifier: 1 }, { innerSteps: true });
-  withoutLabels = trace({ model }, { inputs, puzzleIdentifier: 0 });
+  withInner = await trace({ model }, { inputs, labels, puzzleIdentifier: 1 }, { innerSteps: true });
+  withoutLabels = await trace({ model }, { inputs, puzzleIdentifier: 0 });
   model.dispose();
 });
 

@@ -30,7 +30,7 @@ before(async () => {
   for (let i = 0; i < 6; i++) await trained.trainStep(batches.next());
   // Through a checkpoint's contents, as `trm trace` loads a run.
   engine = createEngine(config);
-  engine.restore(trained.snapshot({}));
+  engine.restore(await trained.snapshot({}));
   trained.dispose();
 });
 
@@ -42,9 +42,9 @@ function firstTestPuzzle() {
   return { inputs: batch.inputs.slice(0, L), labels: batch.labels.slice(0, L), puzzleIdentifier: batch.puzzleIdentifiers[0] };
 }
 
-test('a trace has N_sup steps, distributions that sum to 1, and the last prediction `trm eval` gives', () => {
+test('a trace has N_sup steps, distributions that sum to 1, and the last prediction `trm eval` gives', async () => {
   const tensorsBefore = tf.memory().numTensors;
-  const result = trace(engine, firstTestPuzzle());
+  const result = await trace(engine, firstTestPuzzle());
   assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors leak');
   const { seqLen: L, vocabSize: V, haltMaxSteps } = config.model;
   assert.equal(result.steps.length, haltMaxSteps);
@@ -76,25 +76,25 @@ test('a trace has N_sup steps, distributions that sum to 1, and the last predict
 
   // The evaluation of the same checkpoint on the held-out split (what `trm eval` runs): same final answer.
   let first: ExampleResult | undefined;
-  evaluateEngine(engine, data, { limit: 8, batchSize: 8, onResults: (results) => { first ??= results[0]; } });
+  await evaluateEngine(engine, data, { limit: 8, batchSize: 8, onResults: (results) => { first ??= results[0]; } });
   assert.ok(first);
   assert.deepEqual(Array.from(result.steps.at(-1)!.prediction), Array.from(first.finalPrediction));
   assert.ok(Math.abs(result.steps.at(-1)!.qHaltLogit - first.finalQHaltLogit) < 1e-4);
   assert.deepEqual(result.steps.map((s) => s.exact), first.exactAtStep);
 });
 
-test('the trace uses the EMA weights, not the raw ones', () => {
+test('the trace uses the EMA weights, not the raw ones', async () => {
   const puzzle = firstTestPuzzle();
-  const withEma = trace(engine, puzzle);
-  const raw = trace({ model: engine.model, ema: null }, puzzle);
+  const withEma = await trace(engine, puzzle);
+  const raw = await trace({ model: engine.model, ema: null }, puzzle);
   assert.notDeepEqual(Array.from(withEma.steps[0].probabilities), Array.from(raw.steps[0].probabilities));
 });
 
-test('inner steps: n z-updates and one y-update per recursion; the last inner y of each step is that step\'s y', () => {
+test('inner steps: n z-updates and one y-update per recursion; the last inner y of each step is that step\'s y', async () => {
   const puzzle = firstTestPuzzle();
   const { hCycles: T, lCycles: n, haltMaxSteps } = config.model;
   const tensorsBefore = tf.memory().numTensors;
-  const result = trace(engine, puzzle, { innerSteps: true });
+  const result = await trace(engine, puzzle, { innerSteps: true });
   assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors leak');
   const inner = result.inner!;
   assert.equal(inner.length, haltMaxSteps * T * (n + 1));
@@ -125,18 +125,18 @@ test('inner steps: n z-updates and one y-update per recursion; the last inner y 
   tf.dispose([inputs, rows ?? [], carry.y, carry.z, x, replayed.y, replayed.z, stepped.y, stepped.z, stepped.logits, stepped.qHalt, stepped.qContinue]);
 });
 
-test('without a target: no accuracy, no flags', () => {
+test('without a target: no accuracy, no flags', async () => {
   const { labels: _unused, ...puzzle } = firstTestPuzzle();
-  const result = trace(engine, puzzle);
+  const result = await trace(engine, puzzle);
   assert.ok(result.steps.every((s) => s.cellAccuracy === null && s.exact === null));
   assert.deepEqual(result.flags, { stuck: null, overthinking: null });
 });
 
-test('bad inputs are refused with a clear message', () => {
+test('bad inputs are refused with a clear message', async () => {
   const puzzle = firstTestPuzzle();
-  assert.throws(() => trace(engine, { ...puzzle, inputs: puzzle.inputs.slice(1) }), /15 tokens, the model expects 16/);
-  assert.throws(() => trace(engine, { ...puzzle, puzzleIdentifier: 5 }), /puzzle identifier 5 is outside 0\.\.0/);
-  assert.throws(() => trace(engine, { ...puzzle, inputs: puzzle.inputs.map(() => 99) }), /input token 99 at position 0/);
+  await assert.rejects(() => trace(engine, { ...puzzle, inputs: puzzle.inputs.slice(1) }), /15 tokens, the model expects 16/);
+  await assert.rejects(() => trace(engine, { ...puzzle, puzzleIdentifier: 5 }), /puzzle identifier 5 is outside 0\.\.0/);
+  await assert.rejects(() => trace(engine, { ...puzzle, inputs: puzzle.inputs.map(() => 99) }), /input token 99 at position 0/);
 });
 
 test('stablemax and softmax probabilities; top-k ordering', () => {

@@ -56,7 +56,7 @@ function random(seed: number): () => number {
 
 /** An engine that answers each row with `answer(batch, row, step)` instead of running a model. */
 function fakeEngine(haltMaxSteps: number, answer: (batch: EvalBatch, row: number, step: number) => { tokens: ArrayLike<number>; qHalt: number }): Engine {
-  const rollout = (batch: EvalBatch) => Array.from({ length: haltMaxSteps }, (_, s) => {
+  const rollout = async (batch: EvalBatch) => Array.from({ length: haltMaxSteps }, (_, s) => {
     const predictions = new Int32Array(batch.size * batch.seqLen);
     const qHalt = new Float32Array(batch.size);
     for (let row = 0; row < batch.realCount; row++) {
@@ -93,7 +93,7 @@ test('a real Sudoku evaluation: streamed metrics and per-example rows equal the 
   for (let i = 0; i < 3; i++) await engine.trainStep(trainBatches.next());
   try {
     const rows: ExampleResult[] = [];
-    const evaluation = evaluateEngine(engine, data, { batchSize: 8, onResults: (results) => rows.push(...results) });
+    const evaluation = await evaluateEngine(engine, data, { batchSize: 8, onResults: (results) => rows.push(...results) });
     assert.equal(rows.length, 20, 'three batches, the last one padded');
     assert.ok(rows.some((r) => r.tokenAccuracy > 0), 'a real model gets some tokens right');
     assert.deepEqual(evaluation.metrics, referenceMetrics(rows, 3));
@@ -104,12 +104,12 @@ test('a real Sudoku evaluation: streamed metrics and per-example rows equal the 
   }
 });
 
-test('a real ARC evaluation: streamed metrics, voted per-puzzle rows and submission equal voting every row at once', () => {
+test('a real ARC evaluation: streamed metrics, voted per-puzzle rows and submission equal voting every row at once', async () => {
   const { config, data } = resolveConfig('arc-mini-att', { ...TINY_MODEL, 'data.tasks': arcTasks('0d3d703e', '3c9b0459'), 'data.augmentations': '5' });
   const engine = createEngine(config);
   try {
     const rows: ExampleResult[] = [];
-    const evaluation = evaluateEngine(engine, data, { batchSize: 5, onResults: (results) => rows.push(...results) });
+    const evaluation = await evaluateEngine(engine, data, { batchSize: 5, onResults: (results) => rows.push(...results) });
     assert.equal(rows.length, 12, '2 tasks × 1 test input × 6 versions, in three batches');
     const voted = scoreArcEvaluation(voteArc(arcPredictions(rows), (data as ArcTaskData).dataset.testTasks));
     assert.deepEqual(evaluation.metrics, { ...referenceMetrics(rows, config.model.haltMaxSteps), ...voted.metrics });
@@ -121,10 +121,10 @@ test('a real ARC evaluation: streamed metrics, voted per-puzzle rows and submiss
   }
 });
 
-test('ARC voting fed in shuffled chunks gives the pass@K, candidates and submission of voting in order at once', () => {
+test('ARC voting fed in shuffled chunks gives the pass@K, candidates and submission of voting in order at once', async () => {
   const data = openTaskData({ kind: 'arc', subsets: [], testSet: 'custom', tasks: arcTasks('0d3d703e', '3c9b0459', '6150a2bd', '68b16354'), augmentations: 40, canvas: 0, translate: false }, 3);
   const rows: ExampleResult[] = [];
-  const evaluation = evaluateEngine(fakeEngine(2, mixedAnswers(7)), data, { batchSize: 16, onResults: (results) => rows.push(...results) });
+  const evaluation = await evaluateEngine(fakeEngine(2, mixedAnswers(7)), data, { batchSize: 16, onResults: (results) => rows.push(...results) });
   assert.equal(rows.length, 4 * 41);
 
   const whole = data.createScorer!();
@@ -173,17 +173,17 @@ function heapBytes(): number {
 
 /** The most the heap grows above its level before the evaluation, sampled after every batch, and what one row's
  *  inputs and prediction arrays take. */
-function evaluationHeapGrowth(data: TaskData, engine: Engine): { growth: number; perRowArrays: number; rows: number } {
+async function evaluationHeapGrowth(data: TaskData, engine: Engine): Promise<{ growth: number; perRowArrays: number; rows: number }> {
   const baseline = heapBytes();
   let peak = baseline;
   let rows = 0;
-  const evaluation = evaluateEngine(engine, data, { batchSize: 64, onResults: (results) => { rows += results.length; peak = Math.max(peak, heapBytes()); } });
+  const evaluation = await evaluateEngine(engine, data, { batchSize: 64, onResults: (results) => { rows += results.length; peak = Math.max(peak, heapBytes()); } });
   peak = Math.max(peak, heapBytes());
   assert.equal(evaluation.metrics.count, rows);
   return { growth: peak - baseline, perRowArrays: 2 * data.seqLen * Int32Array.BYTES_PER_ELEMENT, rows };
 }
 
-test('memory: thousands of 900-token rows without a task scorer keep only their small per-example rows', () => {
+test('memory: thousands of 900-token rows without a task scorer keep only their small per-example rows', async () => {
   const seqLen = 900;
   const testCount = 4000;
   const data: TaskData = {
@@ -203,14 +203,14 @@ test('memory: thousands of 900-token rows without a task scorer keep only their 
   };
   const next = random(5);
   const engine = fakeEngine(2, (batch, row, step) => ({ tokens: (step === 2 && next() < 0.5 ? batch.labels : batch.inputs).subarray(row * seqLen, (row + 1) * seqLen), qHalt: next() - 0.5 }));
-  const { growth, perRowArrays, rows } = evaluationHeapGrowth(data, engine);
+  const { growth, perRowArrays, rows } = await evaluationHeapGrowth(data, engine);
   assert.equal(rows, testCount);
   assert.ok(growth < (rows * perRowArrays) / 4, `heap grew ${(growth / 2 ** 20).toFixed(1)} MiB; the rows' arrays alone are ${(rows * perRowArrays / 2 ** 20).toFixed(1)} MiB`);
 });
 
-test('memory: ARC voting over 4004 rows at canvas 30 holds its candidates, not the rows', () => {
+test('memory: ARC voting over 4004 rows at canvas 30 holds its candidates, not the rows', async () => {
   const data = openTaskData({ kind: 'arc', subsets: [], testSet: 'custom', tasks: arcTasks('0d3d703e', '3c9b0459', '6150a2bd', '68b16354'), augmentations: 1000, canvas: 30, translate: false }, 1);
-  const { growth, perRowArrays, rows } = evaluationHeapGrowth(data, fakeEngine(2, mixedAnswers(3)));
+  const { growth, perRowArrays, rows } = await evaluationHeapGrowth(data, fakeEngine(2, mixedAnswers(3)));
   assert.equal(rows, 4 * 1001);
   assert.equal(data.seqLen, 900);
   assert.ok(growth < (rows * perRowArrays) / 4, `heap grew ${(growth / 2 ** 20).toFixed(1)} MiB; the rows' arrays alone are ${(rows * perRowArrays / 2 ** 20).toFixed(1)} MiB`);

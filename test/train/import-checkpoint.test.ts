@@ -41,7 +41,7 @@ for (const variant of ['mlp', 'att'] as const) {
       engine.restore(readCheckpoint(row.path));
       const inputs = readNpy(join(FIXTURES, variant, 'inputs.npy')).data as Int32Array;
       const ids = readNpy(join(FIXTURES, variant, 'puzzle_identifiers.npy')).data as Int32Array;
-      const steps = engine.rollout({ size: 4, seqLen: 16, inputs: Int32Array.from(inputs), labels: new Int32Array(64), puzzleIdentifiers: Int32Array.from(ids) }, { collect: { logits: true } });
+      const steps = await engine.rollout({ size: 4, seqLen: 16, inputs: Int32Array.from(inputs), labels: new Int32Array(64), puzzleIdentifiers: Int32Array.from(ids) }, { collect: { logits: true } });
       const tolerance = variant === 'mlp' ? [1e-4, 3e-4, 1e-3, 3e-3] : [1e-4, 1e-4, 1e-4, 1e-4];
       steps.forEach((step, s) => {
         const reference = readNpy(join(FIXTURES, variant, `logits_step${s + 1}.npy`)).data as Float32Array;

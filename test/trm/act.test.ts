@@ -42,7 +42,7 @@ test('without Q halting, slots run exactly N_sup steps, then all are recycled wi
   const model = TRM.create(CONFIG, 1);
   const stepper = new TrainStepper(model, trainConfig());
   for (let s = 1; s <= CONFIG.haltMaxSteps; s++) {
-    const metrics = stepper.step(numberedBatch(s));
+    const metrics = await stepper.step(numberedBatch(s));
     assert.deepEqual([...stepper.state.steps], Array(B).fill(s));
     const last = s === CONFIG.haltMaxSteps;
     assert.deepEqual([...stepper.state.halted], Array(B).fill(last ? 1 : 0), `step ${s}`);
@@ -50,7 +50,7 @@ test('without Q halting, slots run exactly N_sup steps, then all are recycled wi
     if (last) assert.equal(metrics.steps, CONFIG.haltMaxSteps);
     for (let b = 0; b < B; b++) assert.deepEqual(rowOf(stepper.state.data, b), rowOf(numberedBatch(1), b), 'batches 2..N_sup are ignored');
   }
-  stepper.step(numberedBatch(99));
+  await stepper.step(numberedBatch(99));
   assert.deepEqual([...stepper.state.steps], Array(B).fill(1));
   for (let b = 0; b < B; b++) assert.deepEqual(rowOf(stepper.state.data, b), rowOf(numberedBatch(99), b), 'halted slots take the new batch');
   stepper.dispose();
@@ -62,9 +62,9 @@ test('q_halt > 0 halts after one step; exploration keeps a seeded random minimum
   const model = TRM.create({ ...CONFIG, haltExplorationProb: 0 }, 2);
   setHaltBias(model, 20);
   const greedy = new TrainStepper(model, trainConfig());
-  greedy.step(numberedBatch(1));
+  await greedy.step(numberedBatch(1));
   assert.deepEqual([...greedy.state.halted], Array(B).fill(1));
-  greedy.step(numberedBatch(2));
+  await greedy.step(numberedBatch(2));
   for (let b = 0; b < B; b++) assert.deepEqual(rowOf(greedy.state.data, b), rowOf(numberedBatch(2), b));
   greedy.dispose();
   model.dispose();
@@ -82,7 +82,7 @@ test('q_halt > 0 halts after one step; exploration keeps a seeded random minimum
   for (let s = 1; s <= 8; s++) {
     const batch = numberedBatch(s);
     for (let b = 0; b < B; b++) if (halted[b]) { expectedSteps[b] = 0; expectedData[b] = rowOf(batch, b); }
-    stepper.step(batch);
+    await stepper.step(batch);
     for (let b = 0; b < B; b++) mirror.next();
     const minSteps = Array.from({ length: B }, () => mirror.int(2, CONFIG.haltMaxSteps));
     for (let b = 0; b < B; b++) expectedSteps[b]++;
@@ -102,7 +102,7 @@ test('evaluation runs all N_sup steps even when q_halt > 0, and EMA weights are 
   const model = TRM.create(CONFIG, 3);
   setHaltBias(model, 20);
   const seen: number[] = [];
-  const steps = evaluate(model, numberedBatch(1), { onStep: (s) => seen.push(s.step), collect: { carry: true } });
+  const steps = await evaluate(model, numberedBatch(1), { onStep: (s) => seen.push(s.step), collect: { carry: true } });
   assert.deepEqual(steps.map((s) => s.step), [1, 2, 3, 4]);
   assert.deepEqual(seen, [1, 2, 3, 4]);
   assert.ok(steps.every((s) => s.qHalt.every((q) => q > 0) && s.predictions.length === B * CONFIG.seqLen));
@@ -110,11 +110,11 @@ test('evaluation runs all N_sup steps even when q_halt > 0, and EMA weights are 
   assert.notDeepEqual(steps[0].y, steps[1].y, 'the carry evolves across steps');
 
   const stepper = new TrainStepper(model, trainConfig({ lr: 1e-2, emaDecay: 0.5 }));
-  for (let s = 0; s < 3; s++) stepper.step(numberedBatch(s));
-  const raw = evaluate(model, numberedBatch(1))[0].qHalt;
-  const averaged = withEmaWeights(model, stepper.ema, () => evaluate(model, numberedBatch(1))[0].qHalt);
+  for (let s = 0; s < 3; s++) await stepper.step(numberedBatch(s));
+  const raw = (await evaluate(model, numberedBatch(1)))[0].qHalt;
+  const averaged = await withEmaWeights(model, stepper.ema, async () => (await evaluate(model, numberedBatch(1)))[0].qHalt);
   assert.notDeepEqual(averaged, raw, 'EMA weights differ from the live weights');
-  assert.deepEqual(evaluate(model, numberedBatch(1))[0].qHalt, raw, 'live weights restored');
+  assert.deepEqual((await evaluate(model, numberedBatch(1)))[0].qHalt, raw, 'live weights restored');
   stepper.dispose();
   model.dispose();
 });
@@ -123,11 +123,11 @@ test('no tensor leaks over 20 train steps and evaluations', async () => {
   await selectBackend('wasm');
   const model = TRM.create({ ...CONFIG, haltExplorationProb: 0.3 }, 4);
   const stepper = new TrainStepper(model, trainConfig({ lr: 1e-2, emaDecay: 0.9 }));
-  stepper.step(numberedBatch(0)); // optimizer moments are created lazily on the first update
+  await stepper.step(numberedBatch(0)); // optimizer moments are created lazily on the first update
   const baseline = tf.memory().numTensors;
   for (let s = 1; s <= 20; s++) {
-    stepper.step(numberedBatch(s));
-    if (s % 5 === 0) withEmaWeights(model, stepper.ema, () => evaluate(model, numberedBatch(s), { collect: { logits: true, carry: true } }));
+    await stepper.step(numberedBatch(s));
+    if (s % 5 === 0) await withEmaWeights(model, stepper.ema, () => evaluate(model, numberedBatch(s), { collect: { logits: true, carry: true } }));
     assert.equal(tf.memory().numTensors, baseline, `tensors after step ${s}`);
   }
   stepper.dispose();
@@ -140,19 +140,21 @@ test('getState/setState resumes training bit-for-bit', async () => {
   const model = TRM.create(config, 6);
   const train = trainConfig({ lr: 1e-2, emaDecay: 0.9, puzzleEmbLr: 1e-2 });
   const stepper = new TrainStepper(model, train);
-  for (let s = 0; s < 3; s++) stepper.step(numberedBatch(s));
-  const saved = stepper.getState();
-  const weights = model.stateDict();
-  const continued = [3, 4, 5].map((s) => stepper.step(numberedBatch(s)));
+  for (let s = 0; s < 3; s++) await stepper.step(numberedBatch(s));
+  const saved = await stepper.getState();
+  const weights = await model.stateDict();
+  const continued = [];
+  for (const s of [3, 4, 5]) continued.push(await stepper.step(numberedBatch(s)));
 
   const resumedModel = TRM.create(config, 99);
   resumedModel.loadStateDict(weights);
   const resumed = new TrainStepper(resumedModel, train);
   resumed.setState(saved);
-  const replayed = [3, 4, 5].map((s) => resumed.step(numberedBatch(s)));
+  const replayed = [];
+  for (const s of [3, 4, 5]) replayed.push(await resumed.step(numberedBatch(s)));
   assert.deepEqual(replayed, continued);
-  assert.deepEqual(resumedModel.stateDict(), model.stateDict());
-  assert.deepEqual(resumed.getState(), stepper.getState());
+  assert.deepEqual(await resumedModel.stateDict(), await model.stateDict());
+  assert.deepEqual(await resumed.getState(), await stepper.getState());
   for (const s of [stepper, resumed]) s.dispose();
   model.dispose();
   resumedModel.dispose();
@@ -176,16 +178,16 @@ test('learns to reverse a short sequence within seconds (end to end; ~200 steps 
     return { size, seqLen: L, inputs, labels, puzzleIdentifiers: new Int32Array(size) };
   };
   const test = reversalBatch(128);
-  const tokenAccuracy = () => {
-    const last = evaluate(model, test).at(-1)!;
+  const tokenAccuracy = async () => {
+    const last = (await evaluate(model, test)).at(-1)!;
     return last.predictions.reduce((n, p, i) => n + (p === test.labels[i] ? 1 : 0), 0) / test.labels.length;
   };
-  const before = tokenAccuracy();
+  const before = await tokenAccuracy();
   const started = Date.now();
   let after = before;
   for (let s = 1; s <= 400 && after < 0.9; s++) {
-    stepper.step(reversalBatch(batchSize));
-    if (s % 25 === 0) after = tokenAccuracy();
+    await stepper.step(reversalBatch(batchSize));
+    if (s % 25 === 0) after = await tokenAccuracy();
   }
   assert.ok(before < 0.4, `chance level first (${before})`);
   assert.ok(after >= 0.9, `token accuracy ${after} after ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -52,15 +52,15 @@ test('a step shared with a helper thread equals the one-thread step (weights, ca
   const helpers = await GradientThreads.start(1, CONFIG, 'wasm');
   try {
     const metrics: [TrainStepMetrics, TrainStepMetrics][] = [];
-    for (let s = 0; s < 6; s++) metrics.push([one.step(batchNumber(s)), await two.stepParallel(batchNumber(s), helpers)]);
+    for (let s = 0; s < 6; s++) metrics.push([await one.step(batchNumber(s)), await two.stepParallel(batchNumber(s), helpers)]);
     for (const [a, b] of metrics) {
       for (const key of Object.keys(a) as (keyof TrainStepMetrics)[]) assertClose([b[key]], [a[key]], 1e-4, `metric ${key}`);
     }
     const tolerance = 1e-3; // float sums in another order, compounded over six Adam steps
     for (const [key, variable] of single.trainable) assertClose(shared.trainable.get(key)!.dataSync(), variable.dataSync(), tolerance, key);
     assertClose(shared.puzzleEmbedding!.data, single.puzzleEmbedding!.data, tolerance, 'puzzle table');
-    const a = one.getState();
-    const b = two.getState();
+    const a = await one.getState();
+    const b = await two.getState();
     assertClose(b.carry.y, a.carry.y, tolerance, 'carry y');
     assertClose(b.carry.z, a.carry.z, tolerance, 'carry z');
     assert.deepEqual(b.carry.steps, a.carry.steps);

@@ -38,7 +38,7 @@ test('initialisation: truncated normal with corrected std, q_head 0 / −5, zero
   await selectBackend('wasm');
   const config: ModelConfig = { ...SMALL, hiddenSize: 64, expansion: 4 };
   const model = TRM.create(config, 7);
-  const state = model.stateDict();
+  const state = await model.stateDict();
   const gateUp = state.get('inner.L_level.layers.0.mlp.gate_up_proj.weight')!; // [2i, D], fan_in = D
   assert.deepEqual(gateUp.shape, [2 * Math.round((4 * 64 * 2) / 3), 64]);
   const std = Math.sqrt(gateUp.data.reduce((s, v) => s + v * v, 0) / gateUp.data.length);
@@ -50,8 +50,8 @@ test('initialisation: truncated normal with corrected std, q_head 0 / −5, zero
   assert.ok(state.get('inner.puzzle_emb.weights')!.data.every((v) => v === 0));
   const hInitStd = Math.sqrt(state.get('inner.H_init')!.data.reduce((s, v) => s + v * v, 0) / 64);
   assert.ok(hInitStd > 0.6 && hInitStd < 1.4, `H_init std ${hInitStd} ≈ 1`);
-  const again = TRM.create(config, 7).stateDict();
-  const other = TRM.create(config, 8).stateDict();
+  const again = await TRM.create(config, 7).stateDict();
+  const other = await TRM.create(config, 8).stateDict();
   assert.deepEqual(again.get('inner.lm_head.weight')!.data, state.get('inner.lm_head.weight')!.data);
   assert.notDeepEqual(other.get('inner.lm_head.weight')!.data, state.get('inner.lm_head.weight')!.data);
   model.dispose();
@@ -61,14 +61,15 @@ test('loadStateDict round-trips and names the offending key', async () => {
   await selectBackend('wasm');
   const a = TRM.create(SMALL, 1);
   const b = TRM.create(SMALL, 2);
-  b.loadStateDict(a.stateDict());
-  for (const [key, value] of a.stateDict()) assert.deepEqual(b.stateDict().get(key)!.data, value.data, key);
-  const prefixed = new Map([...a.stateDict()].map(([k, v]) => [`_orig_mod.model.${k}`, v]));
+  b.loadStateDict(await a.stateDict());
+  const loaded = await b.stateDict();
+  for (const [key, value] of await a.stateDict()) assert.deepEqual(loaded.get(key)!.data, value.data, key);
+  const prefixed = new Map([...(await a.stateDict())].map(([k, v]) => [`_orig_mod.model.${k}`, v]));
   b.loadStateDict(prefixed); // official checkpoint keys
-  const wrong = a.stateDict();
+  const wrong = await a.stateDict();
   wrong.set('inner.lm_head.weight', { shape: [3, 16], data: new Float32Array(48) });
   assert.throws(() => b.loadStateDict(wrong), /inner\.lm_head\.weight.*\[3,16\].*\[5,16\]/);
-  const missing = a.stateDict();
+  const missing = await a.stateDict();
   missing.delete('inner.L_init');
   assert.throws(() => b.loadStateDict(missing), /missing 'inner\.L_init'/);
   a.dispose();
@@ -80,7 +81,7 @@ test('gradients flow only through the last recursion: T=2 equals T=1 started fro
   const twoCycles = TRM.create({ ...SMALL, hCycles: 2 }, 3);
   randomiseQHead(twoCycles);
   const oneCycle = TRM.create({ ...SMALL, hCycles: 1 }, 4);
-  oneCycle.loadStateDict(twoCycles.stateDict());
+  oneCycle.loadStateDict(await twoCycles.stateDict());
   const inputs = randomInputs(SMALL, 3, 1);
   const rows = tf.randomNormal([3, SMALL.puzzleEmbDim], 0, 0.5, 'float32', 9) as tf.Tensor2D;
   const start = twoCycles.initialCarry(3);

@@ -76,7 +76,7 @@ for (const config of ['mlp', 'att']) {
       for (const [gradFile, afterFile] of [['grad__puzzle_emb_local.npy', 'after_step__inner.puzzle_emb.weights.npy'],
         ['grad2__puzzle_emb_local.npy', 'after_step2__inner.puzzle_emb.weights.npy']]) {
         const rowGrads = fixtureTensor(config, gradFile) as tf.Tensor2D;
-        signSgdUpdate(table, ids, rowGrads, 1e-2, 0.1);
+        signSgdUpdate(table, ids, rowGrads.dataSync() as Float32Array, 1e-2, 0.1);
         rowGrads.dispose();
         const diff = maxAbsDiff(table.data, readFixture(config, afterFile).data as Float32Array);
         assert.ok(diff < TOLERANCE, `${afterFile}: max |diff| ${diff}`);
@@ -90,7 +90,7 @@ describe('sign-SGD by hand', () => {
     const table = new PuzzleEmbeddingTable(3, 2, new Float32Array([1, 1, 2, 2, 3, 3]));
     // id 1 twice: +0.5 and −2 sum to −1.5 (sign −1) although the first row alone is positive.
     const rowGrads = tf.tensor2d([[0.5, 0], [-2, 0], [0, 4]]);
-    signSgdUpdate(table, new Int32Array([1, 1, 2]), rowGrads, 0.1, 0.5);
+    signSgdUpdate(table, new Int32Array([1, 1, 2]), rowGrads.dataSync() as Float32Array, 0.1, 0.5);
     const decay = 1 - 0.1 * 0.5;
     const expected = [1, 1, 2 * decay + 0.1, 2 * decay, 3 * decay, 3 * decay - 0.1];
     assert.ok(maxAbsDiff(table.data, expected) < 1e-6, `${Array.from(table.data)}`);
@@ -103,7 +103,7 @@ describe('sign-SGD by hand', () => {
 });
 
 describe('AdamATan2 state', () => {
-  test('a restored optimiser continues exactly like the original', () => {
+  test('a restored optimiser continues exactly like the original', async () => {
     const make = () => new Map([['w', tf.variable(tf.tensor2d([[0.5, -1], [2, 0]]), true)]]);
     const grad = (scale: number) => new Map([['w', tf.tensor2d([[scale, -0.5], [0.25, 0]])]]);
     const original = new AdamATan2({ beta1: 0.9, beta2: 0.95, weightDecay: 0.1 });
@@ -111,13 +111,13 @@ describe('AdamATan2 state', () => {
     original.applyGradients(originalVars, grad(1), 0.01);
     const restored = new AdamATan2({ beta1: 0.9, beta2: 0.95, weightDecay: 0.1 });
     const restoredVars = new Map([['w', tf.variable(originalVars.get('w')!.clone(), true)]]);
-    restored.setState(original.getState());
+    restored.setState(await original.getState());
     assert.equal(restored.stepCount, 1);
     original.applyGradients(originalVars, grad(-3), 0.01);
     restored.applyGradients(restoredVars, grad(-3), 0.01);
     assert.deepEqual(Array.from(restoredVars.get('w')!.dataSync()), Array.from(originalVars.get('w')!.dataSync()));
     // Moments are non-trivial after two steps: m = 0.9·0.1·1 + 0.1·(−3) for the first element.
-    assert.ok(Math.abs(original.getState().m.get('w')![0] - (0.09 - 0.3)) < 1e-6);
+    assert.ok(Math.abs((await original.getState()).m.get('w')![0] - (0.09 - 0.3)) < 1e-6);
   });
 });
 
@@ -145,7 +145,7 @@ describe('EMA', () => {
     assert.deepEqual(Array.from(vars.get('w')!.dataSync()), [5, 0]);
 
     const other = new Ema(0.9, new Map([['w', tf.variable(tf.tensor1d([0, 0]), true)]]));
-    other.setState(ema.getState());
+    other.setState(await ema.getState());
     assert.ok(maxAbsDiff(other.shadow.get('w')!.dataSync(), expectedShadow) < 1e-6);
   });
 });

@@ -13,6 +13,7 @@ import { DEFAULT_MODEL, type ModelConfig } from '../../main/trm/config.ts';
 import { selectBackend } from '../../main/trm/backend.ts';
 import { TRM, type GradStepOutput, type StateDict } from '../../main/trm/model.ts';
 import { TrainStepper, evaluate } from '../../main/trm/act.ts';
+import { softwareWebGpuProblem } from '../webgpu-env.ts';
 
 const FIXTURES = join(sharedDir(), 'fixtures', 'trm-parity');
 const B = 4;
@@ -70,8 +71,8 @@ function assertClose(actual: ArrayLike<number>, ref: ArrayLike<number>, toleranc
   assert.ok(relative <= tolerance, `${what}: max|diff|/max|ref| = ${relative.toExponential(2)} > ${tolerance.toExponential(1)}`);
 }
 
-function read(t: tf.Tensor): Float32Array {
-  return Float32Array.from(t.dataSync() as Float32Array);
+async function read(t: tf.Tensor): Promise<Float32Array> {
+  return Float32Array.from((await t.data()) as Float32Array);
 }
 
 /** README: ~1e-4 relative for the first step; the mlp_t recursion amplifies float32 rounding ~5× per supervision
@@ -101,8 +102,8 @@ type Gradients = Map<string, Float32Array>;
  * After-step parameters. AdamATan2 at t = 1 is a sign update, so an element whose tiny gradient has the opposite
  * sign here moves ~2·lr differently (README); such elements (sign differs at any step so far) get 2·lr per step.
  */
-function assertParametersAfter(fixture: Fixture, model: TRM, prefix: string, gradsByStep: Gradients[], refGradPrefixes: string[], tol: number): void {
-  const state = model.stateDict();
+async function assertParametersAfter(fixture: Fixture, model: TRM, prefix: string, gradsByStep: Gradients[], refGradPrefixes: string[], tol: number): Promise<void> {
+  const state = await model.stateDict();
   for (const key of [...fixture.trainableKeys, 'inner.puzzle_emb.weights']) {
     const ref = floats(fixture.dir, `${prefix}${key}.npy`).data;
     const actual = state.get(key)!.data;
@@ -125,9 +126,12 @@ function assertParametersAfter(fixture: Fixture, model: TRM, prefix: string, gra
   }
 }
 
-for (const name of ['mlp', 'att'] as const) {
-  test(`parity with the official TRM: ${name}`, { skip: !existsSync(join(FIXTURES, name)) && 'fixtures not found' }, async (t) => {
-    await selectBackend('wasm');
+// WASM, and WebGPU (on SwiftShader without a GPU: the same tolerances, as the official code ran in float32 too).
+const webgpuProblem = softwareWebGpuProblem();
+for (const [backend, name] of [['wasm', 'mlp'], ['wasm', 'att'], ['webgpu', 'mlp'], ['webgpu', 'att']] as const) {
+  const skip = !existsSync(join(FIXTURES, name)) ? 'fixtures not found' : backend === 'webgpu' && webgpuProblem ? webgpuProblem : false;
+  test(`parity with the official TRM on ${backend}: ${name}`, { skip, timeout: 600_000 }, async (t) => {
+    await selectBackend(backend);
     const fixture = loadFixture(name);
     const { dir } = fixture;
     const model = loadedModel(fixture);
@@ -138,22 +142,22 @@ for (const name of ['mlp', 'att'] as const) {
       assert.equal(model.parameterCount(), expected);
     });
 
-    await t.test('input embeddings and the first network applications', () => {
+    await t.test('input embeddings and the first network applications', async () => {
       const inputs = tf.tensor2d(batch.inputs, [B, L], 'int32');
       const rows = model.puzzleRows(batch.puzzleIdentifiers);
       const x = model.inputEmbeddings(inputs, rows);
-      assertClose(read(x), floats(dir, 'input_embeddings.npy').data, 1e-6, 'input embeddings');
+      assertClose(await read(x), floats(dir, 'input_embeddings.npy').data, 1e-6, 'input embeddings');
       const carry = model.initialCarry(B);
       const injection = tf.add(carry.y, x) as tf.Tensor3D;
       const block0 = model.applyNet(carry.z, injection, 1);
       const firstZ = model.applyNet(carry.z, injection);
-      assertClose(read(block0), floats(dir, 'debug_block0_out.npy').data, 1e-5, 'block 0 output');
-      assertClose(read(firstZ), floats(dir, 'debug_first_z_update.npy').data, 1e-5, 'first z update');
+      assertClose(await read(block0), floats(dir, 'debug_block0_out.npy').data, 1e-5, 'block 0 output');
+      assertClose(await read(firstZ), floats(dir, 'debug_first_z_update.npy').data, 1e-5, 'first z update');
       tf.dispose([inputs, rows ?? [], x, carry.y, carry.z, injection, block0, firstZ]);
     });
 
-    await t.test('eval rollout, steps 1-4: logits, q_halt, q_continue, y, z', () => {
-      const steps = evaluate(model, batch, { collect: { logits: true, carry: true } });
+    await t.test('eval rollout, steps 1-4: logits, q_halt, q_continue, y, z', async () => {
+      const steps = await evaluate(model, batch, { collect: { logits: true, carry: true } });
       assert.equal(steps.length, 4);
       for (const s of steps) {
         const tol = tolerance(fixture, s.step);
@@ -167,16 +171,16 @@ for (const name of ['mlp', 'att'] as const) {
 
     const trainer = stepper(fixture, model);
     const gradsByStep: Gradients[] = [];
-    const capture = (grads: Gradients, logits: Float32Array[]) => (out: GradStepOutput) => {
-      for (const [key, g] of out.grads) grads.set(key, model.toOfficialLayout(key, read(g)));
-      grads.set('puzzle_emb_local', read(out.puzzleRowGrads!));
-      logits.push(read(out.logits), read(out.qHalt), read(out.qContinue));
+    const capture = (grads: Gradients, logits: Float32Array[]) => async (out: GradStepOutput) => {
+      for (const [key, g] of out.grads) grads.set(key, model.toOfficialLayout(key, await read(g)));
+      grads.set('puzzle_emb_local', await read(out.puzzleRowGrads!));
+      logits.push(await read(out.logits), await read(out.qHalt), await read(out.qContinue));
     };
 
-    await t.test('train step 1: losses, gradients, updated parameters, eval rollout after the step', () => {
+    await t.test('train step 1: losses, gradients, updated parameters, eval rollout after the step', async () => {
       const grads: Gradients = new Map();
       const outputs: Float32Array[] = [];
-      const metrics = trainer.step(batch, capture(grads, outputs));
+      const metrics = await trainer.step(batch, capture(grads, outputs));
       gradsByStep.push(grads);
       const losses = JSON.parse(readFileSync(join(dir, 'losses.json'), 'utf8'));
       assert.ok(Math.abs(metrics.lmLoss * B - losses.lm_loss) <= 1e-4 * losses.lm_loss, `lm_loss ${metrics.lmLoss * B} vs ${losses.lm_loss}`);
@@ -189,8 +193,8 @@ for (const name of ['mlp', 'att'] as const) {
       for (const key of [...fixture.trainableKeys, 'puzzle_emb_local']) {
         assertClose(grads.get(key)!, floats(dir, `grad__${key}.npy`).data, 1e-4, `grad ${key}`);
       }
-      assertParametersAfter(fixture, model, 'after_step__', gradsByStep, ['grad__'], 1e-4);
-      for (const s of evaluate(model, batch, { collect: { logits: true } })) {
+      await assertParametersAfter(fixture, model, 'after_step__', gradsByStep, ['grad__'], 1e-4);
+      for (const s of await evaluate(model, batch, { collect: { logits: true } })) {
         const tol = tolerance(fixture, s.step);
         assertClose(s.logits!, floats(dir, `after_step_eval_logits_step${s.step}.npy`).data, tol, `after-step logits step ${s.step}`);
         assertClose(s.qHalt, floats(dir, `after_step_eval_q_halt_step${s.step}.npy`).data, tol, `after-step q_halt step ${s.step}`);
@@ -198,11 +202,11 @@ for (const name of ['mlp', 'att'] as const) {
       }
     });
 
-    await t.test('train step 2: carry continues, the new batch is ignored, q_halt now trains the trunk', () => {
+    await t.test('train step 2: carry continues, the new batch is ignored, q_halt now trains the trunk', async () => {
       const grads: Gradients = new Map();
       const outputs: Float32Array[] = [];
       const loaderBatch = fixtureBatch(dir, 'train2_loader_');
-      const metrics = trainer.step(loaderBatch, capture(grads, outputs));
+      const metrics = await trainer.step(loaderBatch, capture(grads, outputs));
       gradsByStep.push(grads);
       const losses = JSON.parse(readFileSync(join(dir, 'losses_step2.json'), 'utf8'));
       const tol = tolerance(fixture, 2);
@@ -213,12 +217,12 @@ for (const name of ['mlp', 'att'] as const) {
       assertClose(outputs[0], floats(dir, 'train2_logits.npy').data, tol, 'train2 logits');
       assertClose(outputs[1], floats(dir, 'train2_q_halt.npy').data, tol, 'train2 q_halt');
       assertClose(outputs[2], floats(dir, 'train2_q_continue.npy').data, tol, 'train2 q_continue');
-      assertClose(read(trainer.state.y), floats(dir, 'train2_y.npy').data, tol, 'train2 y');
-      assertClose(read(trainer.state.z), floats(dir, 'train2_z.npy').data, tol, 'train2 z');
+      assertClose(await read(trainer.state.y), floats(dir, 'train2_y.npy').data, tol, 'train2 y');
+      assertClose(await read(trainer.state.z), floats(dir, 'train2_z.npy').data, tol, 'train2 z');
       for (const key of [...fixture.trainableKeys, 'puzzle_emb_local']) {
         assertClose(grads.get(key)!, floats(dir, `grad2__${key}.npy`).data, tol, `grad2 ${key}`);
       }
-      assertParametersAfter(fixture, model, 'after_step2__', gradsByStep, ['grad__', 'grad2__'], tol);
+      await assertParametersAfter(fixture, model, 'after_step2__', gradsByStep, ['grad__', 'grad2__'], tol);
     });
 
     trainer.dispose();

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { integerFlag, parseArgs, UsageError } from '../args.ts';
 import { regularFileProblem } from '../../common/fs-checks.ts';
-import type { BackendName } from '../../trm/backend.ts';
+import { BACKEND_NAMES, type BackendName } from '../../common/backends.ts';
 import type { TaskData } from '../../puzzles/task-data.ts';
 import type { Trace } from '../../trace/trace.ts';
 import { traceRun, type TraceRunResult } from '../../trace/run-trace.ts';
@@ -15,7 +15,7 @@ export async function traceCommand(argv: string[]): Promise<number> {
     checkpoint: { kind: 'value', help: 'latest, best or step_N' },
     'test-index': { kind: 'value', help: 'ARC: which test pair (default 0)' },
     inner: { kind: 'switch', help: 'also record every inner update of z and y' },
-    backend: { kind: 'value', help: 'tensorflow, wasm or cpu' },
+    backend: { kind: 'value', help: BACKEND_NAMES.join(', ') },
     json: { kind: 'switch', help: 'JSON output' },
   });
   const raw = args.positional[0];
@@ -32,7 +32,7 @@ export async function traceCommand(argv: string[]): Promise<number> {
     throw new UsageError(`cannot read --puzzle ${file}: ${(error as Error).message}`);
   }
   const backend = args.values.get('backend');
-  if (backend !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(backend)) throw new UsageError(`--backend must be tensorflow, wasm or cpu (got '${backend}')`);
+  if (backend !== undefined && !(BACKEND_NAMES as readonly string[]).includes(backend)) throw new UsageError(`--backend must be ${BACKEND_NAMES.join(', ')} (got '${backend}')`);
   const result = await traceRun(runId, {
     puzzleText, puzzleName: basename(file), checkpoint: args.values.get('checkpoint'), testIndex: integerFlag(args, 'test-index'),
     innerSteps: args.switches.has('inner'), backend: backend as BackendName | undefined,

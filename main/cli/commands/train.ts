@@ -3,19 +3,19 @@
 import { integerFlag, keyValuePairs, numberFlag, parseArgs, UsageError, type FlagSpec } from '../args.ts';
 import { createRun, evaluateRun, trainRun, type TrainRunOptions } from '../../train/run.ts';
 import type { TrainEvent } from '../../train/events.ts';
-import type { BackendName } from '../../trm/backend.ts';
+import { BACKEND_NAMES, type BackendName } from '../../common/backends.ts';
 import { openDatabase } from '../../../db/index.ts';
 import { headlineMetrics } from './runs.ts';
 
 const RUN_FLAGS: Record<string, FlagSpec> = {
   minutes: { kind: 'value', help: 'stop (resumable) after this many minutes' },
-  backend: { kind: 'value', help: 'tensorflow, wasm or cpu' },
+  backend: { kind: 'value', help: `${BACKEND_NAMES.join(', ')} (default: the first available; trm backends lists them)` },
   json: { kind: 'switch', help: 'JSON summary at the end' },
 };
 
 function backendFlag(value: string | undefined): BackendName | undefined {
   if (value === undefined) return undefined;
-  if (!['tensorflow', 'wasm', 'cpu'].includes(value)) throw new UsageError(`--backend must be tensorflow, wasm or cpu (got '${value}')`);
+  if (!(BACKEND_NAMES as readonly string[]).includes(value)) throw new UsageError(`--backend must be ${BACKEND_NAMES.join(', ')} (got '${value}')`);
   return value as BackendName;
 }
 
@@ -114,7 +114,7 @@ function progressPrinter(tty: boolean): ((event: TrainEvent) => void) & { end():
   const print = (event: TrainEvent) => {
     switch (event.type) {
       case 'started':
-        console.error(`run ${event.runId}: backend ${event.backend} ${event.backendVersion}${event.threads > 1 ? ` on ${event.threads} threads` : ''}, ${event.parameterCount.toLocaleString('en-US')} parameters, ${event.resumedFromStep > 0 ? `resuming at step ${event.resumedFromStep}` : 'from scratch'}, ${event.totalSteps} steps`);
+        console.error(`run ${event.runId}: backend ${event.backend} ${event.backendVersion}${event.backendDevice ? ` on ${event.backendDevice}` : ''}${event.threads > 1 ? ` on ${event.threads} threads` : ''}, ${event.parameterCount.toLocaleString('en-US')} parameters, ${event.resumedFromStep > 0 ? `resuming at step ${event.resumedFromStep}` : 'from scratch'}, ${event.totalSteps} steps`);
         break;
       case 'progress': {
         const fraction = event.step / event.totalSteps;

@@ -124,6 +124,8 @@ export interface EstimateInfo {
   memoryBytes: number;
   /** Field path → problem; empty when the config is valid. */
   errors: Record<string, string>;
+  /** What to know about the data before training (ARC: each task file skipped, and why); absent or empty: none. */
+  warnings?: string[];
 }
 
 export type JobKind = 'train' | 'evaluate';
@@ -418,7 +420,8 @@ export const CHANNELS = {
       notes: z.string().max(100_000).optional(),
       start: z.boolean().default(true),
     }),
-    reply: reply<{ runId: number; job: JobInfo | null }>(),
+    /** `warnings`: as in EstimateInfo (the run trains on the files that loaded); absent when there are none. */
+    reply: reply<{ runId: number; job: JobInfo | null; warnings?: string[] }>(),
   },
   'runs.update': {
     payload: z.strictObject({

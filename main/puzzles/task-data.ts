@@ -35,6 +35,9 @@ export interface TaskData {
   /** Task-specific scoring on top of exact accuracy (ARC: voting over augmented versions, pass@K): a fresh scorer
    *  per evaluation. Without one, every example gets its own per-puzzle row. */
   createScorer?(): EvaluationScorer;
+  /** What the user should see before training on this data: files that were skipped, and why (the rest still
+   *  load), leaks between training and held-out pairs. The CLI prints them, the new-run form shows them. */
+  warnings?: string[];
 }
 
 /** One puzzle's result in an evaluation, as stored in the database. */

@@ -79,27 +79,29 @@ function withDataSizes(config: RunConfig, sizes: TaskShape): RunConfig {
 }
 
 /** Parameter count and a rough memory estimate for the new-run form, without building anything. */
-export function estimateRun(preset: string, overrides: Record<string, string> = {}): { parameterCount: number; memoryBytes: number; errors: Record<string, string> } {
+export function estimateRun(preset: string, overrides: Record<string, string> = {}): { parameterCount: number; memoryBytes: number; errors: Record<string, string>; warnings: string[] } {
   try {
     // Sudoku and mazes know their sizes from the config: no data is generated or read (the paper presets' data
     // took 0.5–3.9 s to open, holding the server's event loop). Others (ARC sets, official folders) open it.
     const unsized = checkedPresetConfig(preset, overrides);
     const shape = taskShape(unsized.data);
-    const config = shape ? withDataSizes(unsized, shape) : resolveConfig(preset, overrides).config;
+    const resolved = shape ? null : resolveConfig(preset, overrides);
+    const config = resolved ? resolved.config : withDataSizes(unsized, shape!);
     const m = config.model;
     const parameterCount = TRM.countParameters(m);
     const positions = m.seqLen + m.puzzleEmbLen;
     // Weights + EMA + two Adam moments + gradients, the puzzle table, and activations kept for one backward pass.
     const activations = config.train.batchSize * positions * m.hiddenSize * (m.lCycles + 1) * m.layers * 12;
     const memoryBytes = 4 * (5 * parameterCount + m.numPuzzleIdentifiers * m.puzzleEmbDim + activations);
-    return { parameterCount, memoryBytes, errors: {} };
+    return { parameterCount, memoryBytes, errors: {}, warnings: resolved?.data.warnings ?? [] };
   } catch (error) {
-    if (error instanceof ConfigError) return { parameterCount: 0, memoryBytes: 0, errors: error.fieldErrors };
+    if (error instanceof ConfigError) return { parameterCount: 0, memoryBytes: 0, errors: error.fieldErrors, warnings: [] };
     throw error;
   }
 }
 
-export async function createRun(options: CreateRunOptions, db?: TrmDb): Promise<{ runId: number }> {
+/** Inserts the run; `warnings` are the data's (ARC files skipped, and why) for the caller to show. */
+export async function createRun(options: CreateRunOptions, db?: TrmDb): Promise<{ runId: number; warnings: string[] }> {
   const { config, data } = resolveConfig(options.preset, options.overrides, options.dataDir);
   if (options.backend && !(BACKEND_NAMES as readonly string[]).includes(options.backend)) throw new ConfigError({ backend: `must be ${BACKEND_NAMES.join(', ')} (got '${options.backend}')` });
   const database = db ?? openDatabase();
@@ -119,7 +121,7 @@ export async function createRun(options: CreateRunOptions, db?: TrmDb): Promise<
       notes: options.notes,
       totalSteps: config.train.maxSteps,
     });
-    return { runId: run.id };
+    return { runId: run.id, warnings: data.warnings ?? [] };
   } finally {
     if (!db) database.close();
   }

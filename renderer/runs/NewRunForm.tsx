@@ -164,6 +164,11 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
                 ? <>Parameters <strong>{formatCount(estimate.parameterCount)}</strong> · estimated memory <strong>{formatBytes(estimate.memoryBytes)}</strong></>
                 : <span className="muted">{hasErrors ? 'Fix the highlighted fields to see the estimate.' : 'Estimating…'}</span>}
             </div>
+            {estimate?.warnings && estimate.warnings.length > 0 && (
+              <div className="warning-banner" role="note" aria-label="Data warnings">
+                {estimate.warnings.map((warning) => <div key={warning}>{warning}</div>)}
+              </div>
+            )}
             {unmatchedErrors.map(([path, message]) => <div key={path} className="field-error" role="alert">{path}: {message}</div>)}
             {formError && <div className="error-banner" role="alert">{formError}</div>}
             <div className="button-row">

@@ -249,3 +249,43 @@ test('trm eval and trm trace on crafted checkpoints: one line naming the checkpo
     rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('trm train on a custom ARC folder: every skipped file is printed with its problem; nothing usable is one line', { timeout: 180_000 }, async () => {
+  const root = folder();
+  try {
+    const good = { train: [{ input: [[1, 0], [0, 1]], output: [[0, 1], [1, 0]] }], test: [{ input: [[1, 1], [0, 0]], output: [[0, 0], [1, 1]] }] };
+    const badFiles = (dir: string) => {
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'broken.json'), '{ not json');
+      writeFileSync(join(dir, 'no-train.json'), JSON.stringify({ train: [], test: good.test }));
+      writeFileSync(join(dir, 'bad-colour.json'), JSON.stringify({ ...good, train: [{ input: [[11]], output: [[1]] }] }));
+      return dir;
+    };
+    const mixed = badFiles(join(root, 'mixed'));
+    writeFileSync(join(mixed, 'good.json'), JSON.stringify(good));
+    const allBad = badFiles(join(root, 'all-bad'));
+    const noTest = join(root, 'no-test');
+    mkdirSync(noTest);
+    writeFileSync(join(noTest, 'task.json'), JSON.stringify({ ...good, test: [] }));
+    const piped = join(root, 'piped');
+    mkdirSync(piped);
+    spawnSync('mkfifo', [join(piped, 'task.json')]);
+    const arc = (tasks: string) => ['train', '--preset', 'arc-mini-att', '--max-steps', '1', '--set', `data.tasks=${tasks}`, '--set', 'data.subsets=', '--set', 'data.testSet=custom', '--set', 'data.augmentations=0', '--set', 'train.evalExamples=4'];
+    const home = join(root, 'home');
+
+    const trained = await trm(arc(mixed), home);
+    assert.equal(trained.status, 0, trained.stderr);
+    const warnings = trained.stderr.split('\n').filter((line) => line.startsWith('trm: warning: skipped '));
+    assert.deepEqual(warnings.map((w) => /skipped (.*?\.json):/.exec(w)?.[1]).sort(), ['bad-colour.json', 'broken.json', 'no-train.json'].map((f) => join(mixed, f)), trained.stderr);
+    assert.ok(warnings.some((w) => /bad-colour\.json: train\[0\]\.input: cell \(0, 0\) is number 11/.test(w)), trained.stderr);
+
+    await expectOneLineEach([
+      ['all files invalid', home, arc(allBad), new RegExp(['bad-colour', 'broken', 'no-train'].map((f) => `${join(allBad, f)}\\.json: .*`).join(''))],
+      ['a path that does not exist', home, arc(join(root, 'nowhere')), `${join(root, 'nowhere')}: does not exist`],
+      ['a task with "test": []', home, arc(noTest), `${join(noTest, 'task.json')}: test: has no pairs`],
+      ['a named pipe as a task file (read would block)', home, arc(piped), `${join(piped, 'task.json')}: is a named pipe`],
+    ]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});

@@ -37,7 +37,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
   if (maxSteps !== undefined) overrides['train.maxSteps'] = String(maxSteps);
   const minutes = numberFlag(args, 'minutes');
   const backend = backendFlag(args.values.get('backend'));
-  const { runId } = await createRun({ preset, overrides, name: args.values.get('name'), backend, tags: args.values.get('tags')?.split(',').map((t) => t.trim()).filter(Boolean), notes: args.values.get('notes'), dataDir: args.values.get('data') });
+  const { runId, warnings } = await createRun({ preset, overrides, name: args.values.get('name'), backend, tags: args.values.get('tags')?.split(',').map((t) => t.trim()).filter(Boolean), notes: args.values.get('notes'), dataDir: args.values.get('data') });
+  for (const warning of warnings) console.error(`trm: warning: ${warning}`);
   console.error(`run ${runId} created (preset ${preset})`);
   return train(runId, { minutes, backend }, args.switches.has('json'));
 }

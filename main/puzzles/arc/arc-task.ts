@@ -11,7 +11,8 @@ import { openOfficialArcVoting } from './build.ts';
 import { composeArc, identifierTableProblem, maxArcIdentifiers, type ArcDataset, type ArcSubset } from './compose.ts';
 import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
 import { arcSubsetFolder, CUSTOM_SUBSET, loadTaskSet, parseTaskPaths } from './load.ts';
-import type { ArcTaskError } from './validate.ts';
+import { formatArcTaskError, type ArcTaskError } from './validate.ts';
+import { ExpectedError } from '../../common/errors.ts';
 import type { ArcTask } from './grid.ts';
 import { ArcVoteTable, PASS_AT_K, submissionJson, voteArc, type ArcPrediction, type ArcVoteResult } from './voting.ts';
 
@@ -21,7 +22,7 @@ export interface ArcTaskData extends TaskData {
   dataset: ArcDataset;
   /** Files that could not be used (the other tasks still load). */
   loadErrors: ArcTaskError[];
-  /** Leaks between training and held-out pairs, duplicate task ids. */
+  /** Every file skipped (`skipped FILE: problem`), then leaks between training and held-out pairs, duplicate ids. */
   warnings: string[];
   /** Votes held-out predictions (keys from testBatches) against the test set's answers. */
   vote(predictions: ArcPrediction[]): ArcVoteResult;
@@ -36,12 +37,16 @@ export function loadArcSubsets(config: Pick<ArcDataConfig, 'subsets' | 'testSet'
   const subsets: ArcSubset[] = [];
   const errors: ArcTaskError[] = [];
   for (const name of names) {
-    if (name === CUSTOM_SUBSET && customPaths.length === 0) throw new Error(`the '${CUSTOM_SUBSET}' subset needs tasks: PATH (a folder or comma-separated files)`);
-    const loaded = loadTaskSet(name === CUSTOM_SUBSET ? customPaths : [arcSubsetFolder(name)]);
+    if (name === CUSTOM_SUBSET && customPaths.length === 0) throw new ExpectedError(`the '${CUSTOM_SUBSET}' subset needs tasks: PATH (a folder or comma-separated files)`);
+    const loaded = loadTaskSet(name === CUSTOM_SUBSET ? customPaths : [arcSubsetFolder(name)], { heldOut: name === config.testSet });
     subsets.push({ name, tasks: loaded.tasks });
     errors.push(...loaded.errors);
   }
-  if (subsets.every((s) => s.tasks.length === 0)) throw new Error(`no ARC tasks could be loaded from ${names.join(', ')}${errors.length > 0 ? ` (${errors.length} file problem(s))` : ''}`);
+  if (subsets.every((s) => s.tasks.length === 0)) {
+    // Every problem, each naming its file: a missing path says so, an empty folder says it has no task files.
+    const problems = errors.length > 0 ? errors.map(formatArcTaskError).join('; ') : 'no .json task files were found';
+    throw new ExpectedError(`no ARC tasks could be loaded from ${names.join(', ')}: ${problems}`);
+  }
   return { subsets, errors };
 }
 
@@ -72,7 +77,7 @@ export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {
     grid,
     dataset,
     loadErrors: errors,
-    warnings: dataset.warnings,
+    warnings: [...errors.map((e) => `skipped ${formatArcTaskError(e)}`), ...dataset.warnings],
     vote: (predictions) => voteArc(predictions, dataset.testTasks),
     createScorer: () => arcScorer(dataset.testTasks),
   };

@@ -4,6 +4,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir } from '../../common/paths.ts';
+import { ExpectedError } from '../../common/errors.ts';
+import { fsProblem, regularFileProblem } from '../../common/fs-checks.ts';
 import type { ArcTask } from './grid.ts';
 import { validateArcTask, type ArcTaskError } from './validate.ts';
 import { taskIdOfFile } from './parse.ts';
@@ -30,15 +32,16 @@ export const CUSTOM_SUBSET = 'custom';
 
 export function arcSubsetFolder(name: string): string {
   const folder = SUBSET_FOLDERS[name];
-  if (!folder) throw new Error(`unknown ARC subset '${name}'; known: ${ARC_SUBSETS.join(', ')} (or '${CUSTOM_SUBSET}' with tasks: PATH)`);
+  if (!folder) throw new ExpectedError(`unknown ARC subset '${name}'; known: ${ARC_SUBSETS.join(', ')} (or '${CUSTOM_SUBSET}' with tasks: PATH)`);
   return join(dataDir(), folder);
 }
 
-/** Tasks from files, folders (searched recursively for *.json) and Kaggle bundles, in a stable order. */
-export function loadTaskSet(paths: readonly string[]): ArcTaskSet {
+/** Tasks from files, folders (searched recursively for *.json) and Kaggle bundles, in a stable order.
+ *  `heldOut`: the set a run evaluates on, where a task with no test pair is refused (it would evaluate nothing). */
+export function loadTaskSet(paths: readonly string[], options: { heldOut?: boolean } = {}): ArcTaskSet {
   const set: ArcTaskSet = { tasks: [], errors: [] };
   for (const file of taskFilesIn(paths, set.errors)) {
-    const loaded = loadTaskFile(file);
+    const loaded = loadTaskFile(file, options);
     set.tasks.push(...loaded.tasks);
     set.errors.push(...loaded.errors);
   }
@@ -51,7 +54,14 @@ export function loadTaskSet(paths: readonly string[]): ArcTaskSet {
 export function* taskFilesIn(paths: readonly string[], errors: ArcTaskError[]): Generator<string> {
   for (const path of paths) {
     if (!existsSync(path)) { errors.push({ file: path, pair: '', problem: 'does not exist' }); continue; }
-    for (const file of statSync(path).isDirectory() ? jsonFilesUnder(path) : [path]) {
+    let files: string[];
+    try {
+      files = statSync(path).isDirectory() ? jsonFilesUnder(path) : [path];
+    } catch (error) { // e.g. a folder that cannot be listed
+      errors.push({ file: path, pair: '', problem: fsProblem(error, path) ?? (error as Error).message });
+      continue;
+    }
+    for (const file of files) {
       if (!isKaggleSolutions(file)) yield file;
     }
   }
@@ -63,7 +73,21 @@ export function parseTaskPaths(tasks: string): string[] {
 }
 
 /** A task file, or every task of a Kaggle challenges bundle (answers merged from its solutions file). */
-export function loadTaskFile(file: string): ArcTaskSet {
+export function loadTaskFile(file: string, options: { heldOut?: boolean } = {}): ArcTaskSet {
+  const loaded = readTaskFile(file);
+  if (!options.heldOut) return loaded;
+  const untestable = loaded.tasks.filter((task) => task.test.length === 0);
+  if (untestable.length === 0) return loaded;
+  const bundle = untestable.length > 1 || loaded.tasks.length > 1;
+  return {
+    tasks: loaded.tasks.filter((task) => task.test.length > 0),
+    errors: [...loaded.errors, ...untestable.map((task) => ({ file: bundle ? `${file}#${task.id}` : file, pair: 'test', problem: 'has no pairs, and this set is held out for evaluation: a run would evaluate nothing on this task' }))],
+  };
+}
+
+function readTaskFile(file: string): ArcTaskSet {
+  const notAFile = regularFileProblem(file); // a named pipe would block the read forever
+  if (notAFile) return { tasks: [], errors: [{ file, pair: '', problem: notAFile }] };
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(file, 'utf8'));

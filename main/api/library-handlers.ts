@@ -60,16 +60,43 @@ function checkContent(kind: string, name: string, content: string): Record<strin
   return { rows: lines.length, cols: lines[0]?.length ?? 0 };
 }
 
+/** An uploaded name as a path relative to the upload folder (no '..', '.' or empty parts). */
+const uploadedPath = (path: string): string =>
+  normalize(path.replace(/\\/g, '/')).split(sep).filter((part) => part !== '..' && part !== '.' && part !== '').join(sep) || 'file.json';
+
+/** Refuses names the upload folder cannot hold, as 'invalid-input' naming them (Node's own errors for these were
+ *  answered 'internal'): a NUL byte, and a name that is a file and also the folder of another uploaded file. */
+function checkUploadedNames(files: readonly { path: string }[]): void {
+  const nul = files.find(({ path }) => path.includes('\0'));
+  if (nul) throw new ApiError({ code: 'invalid-input', message: `${JSON.stringify(nul.path)} is not a valid file name: it contains a NUL byte` });
+  const asFile = new Map(files.map(({ path }) => [uploadedPath(path), path]));
+  for (const { path } of files) {
+    const parts = uploadedPath(path).split(sep);
+    for (let i = 1; i < parts.length; i++) {
+      const folder = parts.slice(0, i).join(sep);
+      const file = asFile.get(folder);
+      if (file !== undefined) throw new ApiError({ code: 'invalid-input', message: `'${file}' is uploaded as a file and is also the folder of '${path}'; rename one of them` });
+    }
+  }
+}
+
 /** Writes uploaded files under a private temporary folder keeping their relative paths (so a Kaggle
  *  challenges file finds its sibling solutions file), and maps reported paths back to the uploaded names. */
 function withUploadedFiles<T>(files: readonly { path: string; content: string }[], work: (paths: string[], displayName: (path: string) => string) => T): T {
+  checkUploadedNames(files);
   const root = mkdtempSync(join(tmpdir(), 'trm-import-'));
   try {
     const paths = files.map(({ path, content }) => {
-      const relative = normalize(path.replace(/\\/g, '/')).split(sep).filter((part) => part !== '..' && part !== '.' && part !== '').join(sep) || 'file.json';
-      const target = join(root, relative);
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, content);
+      const target = join(root, uploadedPath(path));
+      try {
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, content);
+      } catch (error) {
+        // What checkUploadedNames cannot see, e.g. 'A' and 'a/x.json' on a case-insensitive file system.
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST' || code === 'ENOTDIR' || code === 'EISDIR') throw new ApiError({ code: 'invalid-input', message: `'${path}' cannot be written beside the other uploaded files: a file and a folder have the same name` });
+        throw error;
+      }
       return target;
     });
     return work(paths, (path) => (path.startsWith(root + sep) ? path.slice(root.length + 1).split(sep).join('/') : path));

@@ -1,13 +1,15 @@
 // The Electron main process: one window on the built renderer, the shared backend (main/api) answering the
 // channel map over IPC, and Electron's security checklist applied (anchors D.2). Bundled by bin/start.mjs.
-import { app, BrowserWindow, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { format } from 'node:util';
 import { EVENT_CHANNEL, type WorkbenchEvent } from '../../preload/contract.ts';
 import { APP_VERSION, registerHandlers, startBackend, type Backend } from '../api/index.ts';
 import { workspaceDir } from '../common/paths.ts';
+import { isExpectedError } from '../common/errors.ts';
+import { ensureFolder } from '../common/fs-checks.ts';
 import { RENDERER_DIST } from '../server/renderer-build.ts';
 import { applicationMenuTemplate, contentSecurityPolicy, MIN_WINDOW_SIZE, validWindowBounds } from './policy.ts';
 import { utilityJobProcess } from './job-launcher.ts';
@@ -124,7 +126,7 @@ function reportUncaught(kind: string, error: unknown): void {
 }
 
 async function main(): Promise<void> {
-  mkdirSync(join(workspaceDir(), 'logs'), { recursive: true });
+  ensureFolder(join(workspaceDir(), 'logs'), 'the log folder'); // refuses TRM_HOME under /proc, where mkdir never returns
   process.on('uncaughtException', (error) => reportUncaught('uncaught exception in the main process', error));
   process.on('unhandledRejection', (error) => reportUncaught('unhandled rejection in the main process', error));
   if (!app.requestSingleInstanceLock()) { app.quit(); return; }
@@ -149,4 +151,9 @@ async function main(): Promise<void> {
   });
 }
 
-void main().catch((error) => { log('startup failed:', error); app.exit(1); });
+void main().catch((error) => {
+  log('startup failed:', error);
+  // An unusable workspace (TRM_HOME a file or under /proc, a damaged trm.sqlite) is said in a box, not only in a log.
+  if (isExpectedError(error)) dialog.showErrorBox('TRM Workbench cannot start', error.message);
+  app.exit(1);
+});

@@ -45,7 +45,7 @@ export function fsProblem(error: unknown, path: string): string | null {
       return code === 'EEXIST' ? 'already exists' : 'is not a folder';
     }
     case 'EISDIR': return 'is a folder, not a file';
-    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EACCES': case 'EPERM': return 'is not accessible (permission denied)';
     case 'EROFS': return 'is on a read-only file system';
     case 'ELOOP': return 'is a loop of symbolic links';
     case 'ENAMETOOLONG': return 'is too long a name';

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -96,12 +96,30 @@ test('an unusable TRM_HOME: one line naming it, even for root (a file where a fo
   }
 });
 
-test('an unwritable TRM_HOME (not as root, which may write anyway)', { timeout: 60_000, skip: process.getuid?.() === 0 ? 'running as root' : false }, async () => {
+// Permissions do not stop root: as root, these run as 'nobody' through setpriv where it exists.
+const asRoot = process.getuid?.() === 0;
+const setpriv = asRoot ? ['/usr/bin/setpriv', '/bin/setpriv'].find((path) => existsSync(path)) : undefined;
+const unprivileged = !asRoot ? [] : setpriv ? [setpriv, '--reuid=65534', '--regid=65534', '--clear-groups'] : null;
+
+test('an unwritable TRM_HOME or trm.sqlite (permissions): one line naming it', { timeout: 120_000, skip: unprivileged === null ? 'running as root without setpriv' : false }, async () => {
   const root = folder();
   try {
+    chmodSync(root, 0o755);
     const locked = join(root, 'locked');
     mkdirSync(locked, { mode: 0o555 });
-    assertOneLine('read-only parent', await trm(['runs'], join(locked, 'home')), join(locked, 'home'));
+    const unreadable = join(root, 'unreadable');
+    mkdirSync(unreadable, { mode: 0o777 });
+    writeFileSync(join(unreadable, 'trm.sqlite'), '', { mode: 0o000 });
+    const runAs = (home: string, args: string[]): Promise<Outcome> => new Promise((resolve) => {
+      const [command, ...prefix] = [...unprivileged!, process.execPath];
+      const child = spawn(command, [...prefix, TRM, ...args], { env: { ...process.env, HOME: root, TRM_HOME: home, TRM_DEBUG: '' }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000 });
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+      child.on('close', (status, signal) => resolve({ status, signal, stderr }));
+    });
+    assertOneLine('under a read-only folder', await runAs(join(locked, 'home'), ['runs']), `the workspace folder ${join(locked, 'home')} is not accessible (permission denied)`);
+    assertOneLine('a read-only folder', await runAs(locked, ['train', ...TINY]), `${join(locked, 'trm.sqlite')}: unable to open database file`);
+    assertOneLine('trm.sqlite chmod 000', await runAs(unreadable, ['runs']), `${join(unreadable, 'trm.sqlite')}: unable to open database file`);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

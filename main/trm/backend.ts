@@ -56,7 +56,7 @@ let webgpuProbe: Promise<{ gpu: WebGpu | null; adapter: GpuAdapterInfo | null; p
  *  look first. Elsewhere (Metal, D3D12) the system always has what Dawn needs. */
 function vulkanProblem(): string | null {
   if (process.platform !== 'linux') return null;
-  if (process.env.VK_ICD_FILENAMES) return null;
+  if (process.env.VK_ICD_FILENAMES || process.env.VK_DRIVER_FILES || process.env.VK_ADD_DRIVER_FILES) return null;
   const folders = ['/usr/share/vulkan/icd.d', '/etc/vulkan/icd.d', '/usr/local/share/vulkan/icd.d'];
   const drivers = folders.filter((dir) => existsSync(dir)).flatMap((dir) => readdirSync(dir).filter((name) => name.endsWith('.json')));
   return drivers.length === 0 ? 'no Vulkan GPU driver is installed (no ICD in /usr/share/vulkan/icd.d)' : null;

@@ -128,7 +128,9 @@ async function assertParametersAfter(fixture: Fixture, model: TRM, prefix: strin
 
 // WASM, and WebGPU (on SwiftShader without a GPU: the same tolerances, as the official code ran in float32 too).
 const webgpuProblem = softwareWebGpuProblem();
-for (const [backend, name] of [['wasm', 'mlp'], ['wasm', 'att'], ['webgpu', 'mlp'], ['webgpu', 'att']] as const) {
+// TRM_PARITY_BACKENDS=webgpu (bench/gpu-check.sh) runs only those.
+const backends = (process.env.TRM_PARITY_BACKENDS ?? 'wasm,webgpu').split(',') as ('wasm' | 'webgpu')[];
+for (const [backend, name] of backends.flatMap((b) => [[b, 'mlp'], [b, 'att']] as const)) {
   const skip = !existsSync(join(FIXTURES, name)) ? 'fixtures not found' : backend === 'webgpu' && webgpuProblem ? webgpuProblem : false;
   test(`parity with the official TRM on ${backend}: ${name}`, { skip, timeout: 600_000 }, async (t) => {
     await selectBackend(backend);

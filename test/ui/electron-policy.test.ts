@@ -40,6 +40,14 @@ test('packaged builds flip the fuses: no run-as-node, NODE_OPTIONS or --inspect;
   assert.match(scripts.dist, /electron-builder@(2[5-9]|[3-9]\d)\./);
 });
 
+test('native addons the job processes load are unpacked from the asar: better-sqlite3 and Dawn (webgpu)', () => {
+  const yml = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+  const unpacked = yml.split('\n').slice(yml.split('\n').indexOf('asarUnpack:') + 1).filter((line) => line.startsWith('  - ')).map((line) => line.slice(4));
+  for (const pattern of ['node_modules/better-sqlite3/**', 'node_modules/webgpu/**']) assert.ok(unpacked.includes(pattern), `asarUnpack has ${pattern}`);
+  const dependencies = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies;
+  assert.ok(dependencies.webgpu && dependencies['@tensorflow/tfjs-backend-webgpu'], 'Dawn and the tfjs webgpu backend install with npm install');
+});
+
 function roles(items: MenuItemConstructorOptions[]): string[] {
   return items.flatMap((item) => [...(item.role ? [item.role] : []), ...(Array.isArray(item.submenu) ? roles(item.submenu) : [])]);
 }

@@ -1,5 +1,6 @@
 // The engine of one run: the model and its stepper (ACT carry, optimisers, EMA), with the conversions the
 // trainer needs — metrics under the spec's names, checkpoint contents, evaluation rollouts with EMA weights.
+import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../common/batch.ts';
 import type { RunConfig } from '../trm/config.ts';
 import { TRM } from '../trm/model.ts';
@@ -42,7 +43,10 @@ export function createEngine(config: RunConfig, helpers: GradientThreads | null 
     stepper,
     async trainStep(batch) {
       const m = helpers ? await stepper.stepParallel(batch, helpers) : await stepper.step(batch);
-      const losses = { lm_loss: m.lmLoss, q_halt_loss: m.qHaltLoss, halted_count: m.haltedCount, lr: m.lr };
+      const losses: StepMetrics = { lm_loss: m.lmLoss, q_halt_loss: m.qHaltLoss, halted_count: m.haltedCount, lr: m.lr };
+      // On a GPU, the memory tfjs holds there (train/gpu_memory_bytes): a leak or a batch too big shows on the charts.
+      const { numBytesInGPU } = tf.memory() as tf.MemoryInfo & { numBytesInGPU?: number };
+      if (numBytesInGPU !== undefined) losses.gpu_memory_bytes = numBytesInGPU;
       // The accuracies are over rows that halted at this step (spec §2.5); with none there is nothing to report.
       if (m.haltedCount === 0) return losses;
       return { ...losses, accuracy: m.accuracy, exact_accuracy: m.exactAccuracy, q_halt_accuracy: m.qHaltAccuracy, steps: m.steps };

@@ -11,6 +11,8 @@ import { listBackends, selectBackend } from '../../main/trm/backend.ts';
 import { TRM } from '../../main/trm/model.ts';
 import { TrainStepper, evaluate } from '../../main/trm/act.ts';
 import { softwareWebGpuProblem } from '../webgpu-env.ts';
+import { presetConfig } from '../../main/trm/presets.ts';
+import { createEngine } from '../../main/train/engine.ts';
 
 const skip = softwareWebGpuProblem() ?? false;
 
@@ -68,4 +70,14 @@ test('on webgpu: train steps and an evaluation leak no tensor, and the model lea
   assert.ok(after >= 0.9, `token accuracy ${after}`);
   stepper.dispose();
   model.dispose();
+});
+
+test('on webgpu the engine reports the GPU memory tfjs holds with each step (train/gpu_memory_bytes)', { skip, timeout: 300_000 }, async () => {
+  await selectBackend('webgpu');
+  const base = presetConfig('sudoku4-mlp');
+  const config = { ...base, model: { ...base.model, ...CONFIG, numPuzzleIdentifiers: 1 }, train: { ...base.train, batchSize: 4, threads: 1 } };
+  const engine = createEngine(config);
+  const metrics = await engine.trainStep(reversalBatch(new Rng(3), 4));
+  assert.ok(metrics.gpu_memory_bytes > 0, `gpu_memory_bytes ${metrics.gpu_memory_bytes}`);
+  engine.dispose();
 });

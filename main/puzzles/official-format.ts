@@ -378,7 +378,7 @@ export function openOfficialTask(config: Extract<DataConfig, { kind: 'official' 
     testBatches: (batchSize, limit) => evalBatches(test, batchSize, limit, (row) => `test/${row}`),
     render: (tokens) => renderTokens(tokens, grid),
     grid,
-    createScorer: officialScoring(dir, vocabSize),
+    ...officialScoring(dir, vocabSize),
   };
 }
 

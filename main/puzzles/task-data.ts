@@ -35,10 +35,16 @@ export interface TaskData {
   /** Task-specific scoring on top of exact accuracy (ARC: voting over augmented versions, pass@K): a fresh scorer
    *  per evaluation. Without one, every example gets its own per-puzzle row. */
   createScorer?(): EvaluationScorer;
+  /** The evaluation metric that ranks checkpoints (a run's `best`): the task's headline, e.g. ARC's pass@2.
+   *  Without one, exact accuracy (`HEADLINE_METRIC_DEFAULT`). */
+  headlineMetric?: string;
   /** What the user should see before training on this data: files that were skipped, and why (the rest still
    *  load), leaks between training and held-out pairs. The CLI prints them, the new-run form shows them. */
   warnings?: string[];
 }
+
+/** The headline metric of a task that declares none: the share of held-out examples solved exactly. */
+export const HEADLINE_METRIC_DEFAULT = 'exact_accuracy';
 
 /** One puzzle's result in an evaluation, as stored in the database. */
 export interface PuzzleScore {
@@ -71,18 +77,19 @@ export interface EvaluatedExample {
 export type TaskFactory = (config: DataConfig, seed: number) => TaskData;
 
 /** Scoring for a folder in the official layout, offered by the task that recognises it (ARC: test_puzzles.json
- *  present → voting). Returns null when the folder is not its kind. */
-export type OfficialScorer = (dir: string, vocabSize: number) => (() => EvaluationScorer) | null;
+ *  present → voting), with the headline metric it reports. Returns null when the folder is not its kind. */
+export type OfficialScorer = (dir: string, vocabSize: number) => OfficialScoring | null;
+export type OfficialScoring = Required<Pick<TaskData, 'createScorer' | 'headlineMetric'>>;
 const officialScorers: OfficialScorer[] = [];
 
 export function registerOfficialScorer(scorer: OfficialScorer): void {
   officialScorers.push(scorer);
 }
 
-export function officialScoring(dir: string, vocabSize: number): (() => EvaluationScorer) | undefined {
+export function officialScoring(dir: string, vocabSize: number): OfficialScoring | undefined {
   for (const scorer of officialScorers) {
-    const createScorer = scorer(dir, vocabSize);
-    if (createScorer) return createScorer;
+    const scoring = scorer(dir, vocabSize);
+    if (scoring) return scoring;
   }
   return undefined;
 }

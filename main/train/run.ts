@@ -6,7 +6,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { ExpectedError } from '../common/errors.ts';
 import { isProcessAlive, openDatabase, type CheckpointRow, type RunRow, type TrmDb } from '../../db/index.ts';
 import { isInsideFolder, workspaceDir } from '../common/paths.ts';
-import { openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
+import { HEADLINE_METRIC_DEFAULT, openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
 import '../puzzles/index.ts';
 import { applyOverrides, ConfigError, validateRunConfig, type RunConfig } from '../trm/config.ts';
 import { presetConfig } from '../trm/presets.ts';
@@ -216,7 +216,9 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     const pending: { key: string; step: number; wallTimeMs: number; value: number }[] = [];
     let lastFlush = Date.now();
     let lastProgress = 0;
-    let bestExact = Math.max(-1, ...db.listCheckpoints(runId).map((c) => Number((c.metrics as Record<string, number> | null)?.['eval/exact_accuracy'] ?? -1)));
+    // `best` is the checkpoint whose evaluation scored highest on the task's headline metric (ARC: pass@2).
+    const headlineKey = `eval/${data.headlineMetric ?? HEADLINE_METRIC_DEFAULT}`;
+    let bestHeadline = Math.max(-1, ...db.listCheckpoints(runId).map((c) => Number((c.metrics as Record<string, number> | null)?.[headlineKey] ?? -1)));
     let lastEval: Record<string, number> = {};
     let lastTrainExact = 0;
     const flush = (step: number) => {
@@ -273,9 +275,9 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
           db.addCheckpoint({ runId, step, path, bytes, metrics: lastEval });
           db.setCheckpointAlias(runId, 'latest', step);
           const aliases: ('latest' | 'best')[] = ['latest'];
-          const exact = lastEval['eval/exact_accuracy'];
-          if (exact !== undefined && exact > bestExact) {
-            bestExact = exact;
+          const headline = lastEval[headlineKey];
+          if (headline !== undefined && headline > bestHeadline) {
+            bestHeadline = headline;
             db.setCheckpointAlias(runId, 'best', step);
             aliases.push('best');
           }

@@ -58,6 +58,9 @@ export function arcIdentifierTableProblem(config: ArcDataConfig, puzzleEmbDim: n
   return identifierTableProblem(maxArcIdentifiers(taskCount, config.augmentations), puzzleEmbDim, limitBytes);
 }
 
+/** ARC ranks checkpoints by pass@2: two attempts per test input, the paper's and the competition's metric. */
+const ARC_HEADLINE_METRIC = 'pass@2';
+
 export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {
   const { subsets, errors } = loadArcSubsets(config);
   const dataset = composeArc(subsets, { testSet: config.testSet, augmentations: config.augmentations, seed, canvas: config.canvas, translate: config.translate });
@@ -80,6 +83,7 @@ export function openArcTask(config: ArcDataConfig, seed: number): ArcTaskData {
     warnings: [...errors.map((e) => `skipped ${formatArcTaskError(e)}`), ...dataset.warnings],
     vote: (predictions) => voteArc(predictions, dataset.testTasks),
     createScorer: () => arcScorer(dataset.testTasks),
+    headlineMetric: ARC_HEADLINE_METRIC,
   };
 }
 
@@ -146,8 +150,9 @@ registerTask('arc', (config, seed) => {
 registerOfficialScorer((dir, vocabSize) => {
   if (vocabSize !== ARC_VOCAB_SIZE || !existsSync(join(dir, 'test_puzzles.json'))) return null;
   let voting: ReturnType<typeof openOfficialArcVoting> | undefined;
-  return () => {
+  const createScorer = () => {
     voting ??= openOfficialArcVoting(dir);
     return arcScorer(voting.tasks, voting.voteKey);
   };
+  return { createScorer, headlineMetric: ARC_HEADLINE_METRIC };
 });

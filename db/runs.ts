@@ -40,6 +40,7 @@ export interface RunPatch {
   pid?: number | null;
   startedAt?: number | null;
   endedAt?: number | null;
+  activeMs?: number;
   error?: string | null;
   step?: number;
   backend?: string;
@@ -63,7 +64,7 @@ interface RunRecord {
   backend_version: string; backend_device: string; app_version: string; dataset_fingerprint: string; parent_run_id: number | null;
   tags_json: string; notes: string; color: string | null; archived: number; pid: number | null; step: number;
   total_steps: number; error: string | null; created_at: number; updated_at: number; started_at: number | null;
-  ended_at: number | null;
+  ended_at: number | null; active_ms: number;
 }
 
 function toRunRow(record: RunRecord): RunRow {
@@ -75,7 +76,7 @@ function toRunRow(record: RunRecord): RunRow {
     parentRunId: record.parent_run_id, tags: JSON.parse(record.tags_json) as string[], notes: record.notes,
     color: record.color, archived: record.archived === 1, pid: record.pid, step: record.step,
     totalSteps: record.total_steps, error: record.error, createdAt: record.created_at, updatedAt: record.updated_at,
-    startedAt: record.started_at, endedAt: record.ended_at,
+    startedAt: record.started_at, endedAt: record.ended_at, activeMs: record.active_ms,
   };
 }
 
@@ -121,6 +122,7 @@ const PATCH_COLUMNS: { [Field in keyof Required<RunPatch>]: [column: string, enc
   pid: ['pid', (pid) => pid],
   startedAt: ['started_at', (startedAt) => startedAt],
   endedAt: ['ended_at', (endedAt) => endedAt],
+  activeMs: ['active_ms', (activeMs) => Math.round(activeMs!)],
   error: ['error', (error) => error],
   step: ['step', (step) => step],
   backend: ['backend', (backend) => backend],

@@ -45,8 +45,12 @@ export interface RunInfo {
   error: string | null;
   createdAt: number;
   updatedAt: number;
+  /** The first session's start and the last one's end (a resumed run keeps its first start). */
   startedAt: number | null;
   endedAt: number | null;
+  /** Time spent training, summed over sessions (not the time it sat stopped); written with each flush, at
+   *  `updatedAt`, so a live run's figure is activeMs + (now − updatedAt). */
+  activeMs: number;
 }
 
 export interface MetricSummary {

@@ -221,9 +221,12 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     let bestHeadline = Math.max(-1, ...db.listCheckpoints(runId).map((c) => Number((c.metrics as Record<string, number> | null)?.[headlineKey] ?? -1)));
     let lastEval: Record<string, number> = {};
     let lastTrainExact = 0;
+    // Running time counts this session from here, on top of the earlier sessions' (not the time in between).
+    const sessionStarted = Date.now();
+    const activeMs = () => run.activeMs + (Date.now() - sessionStarted);
     const flush = (step: number) => {
       if (pending.length > 0) db.appendMetrics(runId, pending.splice(0));
-      db.updateRun(runId, { step });
+      db.updateRun(runId, { step, activeMs: activeMs() });
       lastFlush = Date.now();
     };
     const trainStarted = Date.now();
@@ -289,7 +292,7 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     );
     flush(result.step);
     const finished = result.status === 'finished';
-    db.updateRun(runId, { status: finished ? 'finished' : 'stopped', pid: null, endedAt: Date.now(), step: result.step });
+    db.updateRun(runId, { status: finished ? 'finished' : 'stopped', pid: null, endedAt: Date.now(), step: result.step, activeMs: activeMs() });
     const summary = db.getMetricSummaries([runId])[runId] ?? {};
     emit({ type: 'done', runId, status: result.status, step: result.step, summary: Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, s.lastValue])) });
   } catch (error) {

@@ -85,7 +85,7 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
         {epoch !== undefined && <span className="muted run-epoch" title="Examples seen / training-set size">epoch <strong>{formatEpoch(epoch)}</strong></span>}
         <span className="muted">backend <strong>{run.backend || '—'}</strong>{run.backendVersion ? ` ${run.backendVersion}` : ''}{run.backendDevice ? ` on ${run.backendDevice}` : ''}{threadsUsed(run.config) > 1 ? `, ${threadsUsed(run.config)} threads` : ''}</span>
         <span className="muted">preset <strong>{run.preset}</strong></span>
-        {run.startedAt && <span className="muted">running time {formatDuration((run.endedAt ?? Date.now()) - run.startedAt)}</span>}
+        {run.startedAt && <span className="muted run-running-time" title="Time spent training, over all sessions (not the time it sat stopped)">running time {formatDuration(runningTimeMs(run))}</span>}
         {run.parentRunId && <a href={`#/runs/${run.parentRunId}`}>parent #{run.parentRunId}</a>}
       </div>
       {run.status === 'failed' && run.error && (
@@ -269,6 +269,11 @@ function formatConfigValue(value: unknown): ReactNode {
   if (Array.isArray(value)) return value.join(', ');
   if (typeof value === 'object' && value !== null) return JSON.stringify(value);
   return String(value);
+}
+
+/** A live run's figure was written at its last flush (updatedAt); the time since is training too. */
+function runningTimeMs(run: RunSummaryInfo): number {
+  return run.activeMs + (run.status === 'running' ? Math.max(0, Date.now() - run.updatedAt) : 0);
 }
 
 function numberOrNull(value: unknown): number | null {

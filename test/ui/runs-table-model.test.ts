@@ -13,7 +13,7 @@ function run(id: number, fields: Partial<RunSummaryInfo>, lastValues: Record<str
   return {
     id, name: `run ${id}`, preset: 'sudoku4-mlp', config: { ...presetConfig('sudoku4-mlp') }, status: 'finished', backend: 'wasm', backendVersion: '4.22.0', backendDevice: '',
     appVersion: '0.1.0', datasetFingerprint: 'x', parentRunId: null, tags: [], notes: '', color: null, archived: false, pid: null, step: 0, totalSteps: 100,
-    error: null, createdAt: id * 1000, updatedAt: id * 1000, startedAt: null, endedAt: null, metrics, ...fields,
+    error: null, createdAt: id * 1000, updatedAt: id * 1000, startedAt: null, endedAt: null, activeMs: 0, metrics, ...fields,
   };
 }
 

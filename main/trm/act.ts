@@ -328,9 +328,14 @@ export async function slotGroupGradients(model: TRM, carry: Carry, data: Batch, 
     out = model.forward(carry, inputs, puzzleRows, {
       withGrad: true,
       objective: ({ logits, qHalt }) => {
-        // The halting target is this step's own exact-match, computed on the device as a constant (no gradient).
+        // The halting target is this step's own exact-match, a constant for autodiff. On webgpu it is computed on the
+        // device (a read-back would stall the step there); where reading back is cheap (WASM, CPU, native) on the
+        // host, which keeps argmax off the tape: on the device, its zero gradient costs a [B, L, V] add per step
+        // (WASM sudoku6-mlp and arc-mini-att steps ≈5–10% slower, bench/run.ts --only speed).
         const predicted = tf.keep(tf.argMax(logits, -1));
-        const losses = actLoss({ logits, qHalt, labels, seqCorrect: rowsExactlyRight(predicted, labels), kind: model.config.loss });
+        const seqCorrect = tf.getBackend() === 'webgpu' ? rowsExactlyRight(predicted, labels)
+          : tf.tensor1d(sequenceStats(predicted.dataSync() as Int32Array, data.labels, b, L).seqCorrect);
+        const losses = actLoss({ logits, qHalt, labels, seqCorrect, kind: model.config.loss });
         readouts.push(predicted, tf.keep(losses.lmLoss), tf.keep(losses.qHaltLoss));
         return tf.mul(losses.total, 1 / batchSize) as tf.Scalar;
       },

@@ -93,3 +93,13 @@ test('library.importShared reads the shared ARC sets between other requests', { 
   assert.ok(answeredDuring > 5, `other requests were answered during the import (${answeredDuring})`);
   assert.ok(stall < LIMIT_MS, `the loop stalled ${stall.toFixed(0)} ms`);
 });
+
+test('config.estimate of the paper ARC presets reads the shared ARC sets once per process, then answers in milliseconds', async () => {
+  const arc = PRESETS.filter((p) => p.config.data.kind === 'arc' && p.scale === 'paper').map((p) => p.name);
+  assert.ok(arc.includes('arc1-att'));
+  for (const preset of arc) await request('config.estimate', { preset }); // the first reads ≈1,000 files (60–140 ms here)
+  const stall = await longestStall(async () => {
+    for (const preset of arc) assert.equal((await request('config.estimate', { preset })).ok, true, preset);
+  });
+  assert.ok(stall < 50, `the loop stalled ${stall.toFixed(0)} ms`);
+});

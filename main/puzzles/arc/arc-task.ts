@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { openOfficialArcVoting } from './build.ts';
 import { composeArc, identifierTableProblem, maxArcIdentifiers, type ArcDataset, type ArcSubset } from './compose.ts';
 import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
-import { arcSubsetFolder, CUSTOM_SUBSET, loadTaskSet, parseTaskPaths } from './load.ts';
+import { CUSTOM_SUBSET, loadSharedSubset, loadTaskSet, parseTaskPaths } from './load.ts';
 import { formatArcTaskError, type ArcTaskError } from './validate.ts';
 import { ExpectedError } from '../../common/errors.ts';
 import type { ArcTask } from './grid.ts';
@@ -38,7 +38,8 @@ export function loadArcSubsets(config: Pick<ArcDataConfig, 'subsets' | 'testSet'
   const errors: ArcTaskError[] = [];
   for (const name of names) {
     if (name === CUSTOM_SUBSET && customPaths.length === 0) throw new ExpectedError(`the '${CUSTOM_SUBSET}' subset needs tasks: PATH (a folder or comma-separated files)`);
-    const loaded = loadTaskSet(name === CUSTOM_SUBSET ? customPaths : [arcSubsetFolder(name)], { heldOut: name === config.testSet });
+    const heldOut = { heldOut: name === config.testSet };
+    const loaded = name === CUSTOM_SUBSET ? loadTaskSet(customPaths, heldOut) : loadSharedSubset(name, heldOut);
     subsets.push({ name, tasks: loaded.tasks });
     errors.push(...loaded.errors);
   }

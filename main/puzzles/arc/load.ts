@@ -48,6 +48,28 @@ export function loadTaskSet(paths: readonly string[], options: { heldOut?: boole
   return set;
 }
 
+/** A shared subset (read-only benchmark data under dataDir()), parsed once per process: an estimate or a run start
+ *  of a paper ARC preset otherwise re-reads ≈1,000 files (60–130 ms on the server's event loop each time). The
+ *  folder's modification time invalidates it. */
+const sharedSubsets = new Map<string, { modifiedMs: number; set: ArcTaskSet }>();
+
+export function loadSharedSubset(name: string, options: { heldOut?: boolean } = {}): ArcTaskSet {
+  const folder = arcSubsetFolder(name);
+  const key = `${folder}\u0000${options.heldOut === true}`;
+  let modifiedMs = -1;
+  try {
+    modifiedMs = statSync(folder).mtimeMs;
+  } catch {
+    // missing: loadTaskSet says so
+  }
+  let cached = sharedSubsets.get(key);
+  if (!cached || cached.modifiedMs !== modifiedMs) {
+    cached = { modifiedMs, set: loadTaskSet([folder], options) };
+    if (modifiedMs >= 0) sharedSubsets.set(key, cached);
+  }
+  return { tasks: [...cached.set.tasks], errors: [...cached.set.errors] };
+}
+
 /** The files to read for `paths`, in a stable order: files as given, folders searched recursively for *.json,
  *  without the Kaggle solutions files (each is read together with its challenges file). A path that does not
  *  exist is pushed onto `errors` when the iteration reaches it, so errors stay in path order. */

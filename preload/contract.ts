@@ -144,6 +144,8 @@ export interface JobInfo {
   startedAtMs: number | null;
   endedAtMs: number | null;
   error: string | null;
+  /** An evaluation's checkpoint as asked for ('best', 'latest', 'step_N'); absent when it takes the default. */
+  checkpoint?: string;
 }
 
 /** The most jobs that may run at once (each is its own process, and the CPU is the bottleneck). */

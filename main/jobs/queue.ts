@@ -284,7 +284,8 @@ export class JobQueue {
     let markEnded!: () => void;
     const ended = new Promise<void>((resolve) => { markEnded = resolve; });
     const job: Job = {
-      info: { jobId: this.nextJobId++, runId: spec.runId, kind: spec.kind, state: 'queued', queuedAtMs, startedAtMs: null, endedAtMs: null, error: null },
+      info: { jobId: this.nextJobId++, runId: spec.runId, kind: spec.kind, state: 'queued', queuedAtMs, startedAtMs: null, endedAtMs: null, error: null,
+        ...(spec.kind === 'evaluate' && spec.checkpoint !== undefined ? { checkpoint: spec.checkpoint } : {}) },
       spec, storedId, process: null, outcome: null, stopRequested: false, killRequested: false, ended, markEnded,
     };
     this.jobs.push(job);

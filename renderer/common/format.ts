@@ -46,10 +46,10 @@ export function formatDuration(ms: number | null | undefined): string {
   return `${Math.floor(hours / 24)}d ${hours % 24}h`;
 }
 
-export function formatDateTime(ms: number): string {
+/** A time today ("14:05"), else with its date ("Dec 4 14:05"); `seconds` where two in a minute must differ. */
+export function formatDateTime(ms: number, { seconds = false }: { seconds?: boolean } = {}): string {
   const date = new Date(ms);
   const sameDay = date.toDateString() === new Date().toDateString();
-  return sameDay
-    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
-    : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) + ' ' + date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', ...(seconds ? { second: '2-digit' } : {}) });
+  return sameDay ? time : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' }) + ' ' + time;
 }

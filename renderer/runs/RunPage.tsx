@@ -1,7 +1,7 @@
 // One run: status and live progress, stop/resume, live charts, checkpoints (evaluate any), evaluation results,
 // editable name, tags, colour and notes, and the full config it was created with.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { CheckpointInfo, EvaluationInfo, RunSummaryInfo } from '../../preload/contract.ts';
+import type { CheckpointInfo, EvaluationInfo, JobInfo, RunSummaryInfo } from '../../preload/contract.ts';
 import { ConfirmDialog } from '../common/ConfirmDialog.tsx';
 import { formatBytes, formatDateTime, formatDuration, formatEpoch, formatMetric } from '../common/format.ts';
 import { Markdown } from '../common/Markdown.tsx';
@@ -13,6 +13,8 @@ import { RunProgress, RunStatusBadge } from './RunStatusBadge.tsx';
 
 const RESUMABLE = new Set(['stopped', 'interrupted', 'failed']);
 const STOPPABLE = new Set(['queued', 'running']);
+/** Job states of an evaluation still under way. */
+const EVALUATION_ACTIVE = new Set(['queued', 'running', 'stopping']);
 
 export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
   const api = useApi();
@@ -22,6 +24,15 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  // This run's evaluation jobs this session, by job id: shown while under way, and a failure until the next one.
+  const [evaluationJobs, setEvaluationJobs] = useState<ReadonlyMap<number, JobInfo>>(new Map());
+  const noteJob = useCallback((job: JobInfo) => {
+    if (job.runId !== runId || job.kind !== 'evaluate') return;
+    setEvaluationJobs((previous) => new Map(previous).set(job.jobId, job));
+  }, [runId]);
+  useEffect(() => {
+    api.jobs.list().then((jobs) => jobs.forEach(noteJob), () => {}); // the page works without it; run errors show below
+  }, [api, noteJob]);
 
   const reload = useCallback(() => {
     const report = (e: unknown) => setError(e instanceof Error ? e.message : String(e));
@@ -35,6 +46,7 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
     if (event.type === 'app-error') return;
     const about = event.type === 'job' ? event.job.runId : event.event.runId;
     if (about !== runId) return;
+    if (event.type === 'job') noteJob(event.job);
     if (event.type === 'job' || !['progress', 'metric'].includes(event.event.type)) reload();
   });
 
@@ -99,8 +111,9 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
         <section className="panel">
           <h2>Checkpoints</h2>
           <CheckpointsTable checkpoints={checkpoints} busy={busy}
-            onEvaluate={(step) => act(() => api.evaluations.start({ runId, checkpoint: `step_${step}` }))} />
+            onEvaluate={(step) => act(async () => noteJob(await api.evaluations.start({ runId, checkpoint: `step_${step}` })))} />
           <h2>Evaluations</h2>
+          <EvaluationJobs jobs={[...evaluationJobs.values()]} />
           <EvaluationsTable evaluations={evaluations} />
           <div className="button-row step-viewer-links">
             <a href={`#/viewer?run=${run.id}`}>Trace a puzzle…</a>
@@ -148,16 +161,33 @@ function CheckpointsTable({ checkpoints, busy, onEvaluate }: { checkpoints: Chec
   );
 }
 
+/** Evaluations under way ("Evaluating step_20… (running)") and the last one's failure, if it failed. */
+function EvaluationJobs({ jobs }: { jobs: JobInfo[] }) {
+  const active = jobs.filter((job) => EVALUATION_ACTIVE.has(job.state));
+  const last = jobs.reduce<JobInfo | undefined>((latest, job) => (!latest || job.jobId > latest.jobId ? job : latest), undefined);
+  const failed = last && !EVALUATION_ACTIVE.has(last.state) && last.state !== 'finished' ? last : undefined;
+  if (active.length === 0 && !failed) return null;
+  return (
+    <div className="evaluation-jobs" aria-live="polite">
+      {active.map((job) => (
+        <p key={job.jobId} className="small">Evaluating {job.checkpoint ?? 'the best checkpoint'}… ({job.state})</p>
+      ))}
+      {failed && <p className="small evaluation-failed" role="alert">Evaluation of {failed.checkpoint ?? 'the best checkpoint'} {failed.state}{failed.error ? `: ${failed.error}` : ''}</p>}
+    </div>
+  );
+}
+
 function EvaluationsTable({ evaluations }: { evaluations: EvaluationInfo[] }) {
   if (evaluations.length === 0) return <p className="muted small">No evaluations yet.</p>;
   const metricKeys = [...new Set(evaluations.flatMap((e) => Object.keys(e.metrics)))].filter((k) => typeof evaluations[0].metrics[k] !== 'object').sort();
   return (
     <div className="table-scroll">
       <table className="data-table compact evaluations">
-        <thead><tr><th className="num">Checkpoint</th><th>Split</th><th className="num">Correct</th>{metricKeys.map((k) => <th key={k} className="num">{k}</th>)}</tr></thead>
+        <thead><tr><th>Evaluated</th><th className="num">Checkpoint</th><th>Split</th><th className="num">Correct</th>{metricKeys.map((k) => <th key={k} className="num">{k}</th>)}</tr></thead>
         <tbody>
           {[...evaluations].sort((a, b) => b.checkpointStep - a.checkpointStep || b.id - a.id).map((e) => (
             <tr key={e.id}>
+              <td className="evaluated-at" title={new Date(e.createdAt).toLocaleString()}>{formatDateTime(e.createdAt, { seconds: true })}</td>
               <td className="num">{e.checkpointStep}</td>
               <td>{e.split}</td>
               <td className="num">{e.correctCount}/{e.puzzleCount}</td>

@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { skip, startBrowserUi, temporaryWorkspace, TINY_SUDOKU4, type BrowserUi } from './browser-harness.ts';
+import { skip, startBrowserUi, temporaryWorkspace, TINY_SUDOKU4, waitUntil, type BrowserUi } from './browser-harness.ts';
 import { openDatabase } from '../../db/index.ts';
 
 let ui: BrowserUi;
@@ -40,4 +40,29 @@ test('running time counts only the time a run trained, not the hour it sat stopp
   const match = /running time (\d+)s/.exec(text);
   assert.ok(match, `a few seconds of training, not an hour: '${text}'`);
   assert.ok(Number(match[1]) < 60, text);
+});
+
+test('Evaluate says so while the job runs, and each evaluation row shows when it ran', { skip, timeout: 180_000 }, async () => {
+  const { createRun, trainRun } = await import('../../main/train/run.ts');
+  const { runId } = await createRun({ preset: 'sudoku4-mlp', backend: 'cpu', overrides: { ...TINY_SUDOKU4, 'train.evalInterval': '0', 'train.checkpointInterval': '10' } });
+  await trainRun(runId);
+  await ui.open(`#/runs/${runId}`);
+  const evaluate = page.locator('.checkpoints tbody tr').first().getByRole('button', { name: 'Evaluate' });
+  const feedback = page.locator('.evaluation-jobs');
+  const rows = page.locator('.evaluations tbody tr');
+  const before = (await ui.api.evaluations.list({ runId })).length; // the trainer's own, at the last step
+  await waitUntil('the evaluations table', async () => (await rows.count()) === before);
+  for (const count of [before + 1, before + 2]) {
+    await evaluate.click();
+    // The job is queued or running at once: the page says which, and of which checkpoint.
+    await feedback.filter({ hasText: /Evaluating step_20… \((queued|running)\)/ }).waitFor({ timeout: 10_000 });
+    await waitUntil(`${count} evaluation rows`, async () => (await rows.count()) === count, 60_000);
+    await feedback.filter({ hasText: 'Evaluating' }).waitFor({ state: 'detached', timeout: 60_000 });
+  }
+  const header = await page.locator('.evaluations thead').innerText();
+  assert.match(header, /Evaluated/);
+  const times = await rows.locator('.evaluated-at').allInnerTexts();
+  assert.equal(times.length, before + 2);
+  for (const time of times) assert.match(time, /\d{1,2}:\d{2}:\d{2}/, 'a time to the second, so repeated evaluations differ');
+  await ui.shot('run-page-evaluations');
 });

@@ -5,5 +5,5 @@ import './official-format.ts';
 import './maze-task.ts';
 import './arc/arc-task.ts';
 
-export { openTaskData } from './task-data.ts';
+export { openTaskData, solvedCheck } from './task-data.ts';
 export type { TaskData, EvalBatch } from './task-data.ts';

@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Batch } from '../common/batch.ts';
 import { Rng } from '../common/rng.ts';
 import type { DataConfig } from '../trm/config.ts';
-import { canonicalMazeKey, DIHEDRAL_TRANSFORMS, formatMaze, generateMaze, MAZE_VOCAB_SIZE, transformMaze, type Maze } from './maze.ts';
-import { registerTask, registerTaskShape, type EvalBatch, type TaskData } from './task-data.ts';
+import { canonicalMazeKey, DIHEDRAL_TRANSFORMS, formatMaze, generateMaze, isValidShortestPath, MAZE_VOCAB_SIZE, transformMaze, type Maze } from './maze.ts';
+import { registerSolvedCheck, registerTask, registerTaskShape, type EvalBatch, type SolvedCheck, type TaskData } from './task-data.ts';
 
 export type MazeDataConfig = Extract<DataConfig, { kind: 'maze' }>;
 
@@ -21,6 +21,14 @@ const MAX_DUPLICATES_IN_A_ROW = 10_000;
 interface MazeExample {
   maze: Maze;
   solution: Maze;
+}
+
+/** A maze answer is solved when it is the maze with exactly one shortest S→G path marked, whichever shortest path
+ *  the target marks (tokens are the maze's cells). */
+export function mazeSolvedCheck(size: number): SolvedCheck {
+  const L = size * size;
+  return (inputs, prediction) => inputs.length === L && prediction.length === L &&
+    isValidShortestPath({ rows: size, cols: size, cells: new Uint8Array(inputs) }, { rows: size, cols: size, cells: new Uint8Array(prediction) });
 }
 
 export function createMazeTask(config: MazeDataConfig): TaskData {
@@ -118,12 +126,18 @@ export function createMazeTask(config: MazeDataConfig): TaskData {
 
     // Cell value = index into "# SGo" (0 wall … 4 path); PAD is drawn empty.
     grid: { rows: size, cols: size, cellOfToken: (token) => (token >= 1 && token < MAZE_VOCAB_SIZE ? token - 1 : null) },
+    isSolved: mazeSolvedCheck(size),
   };
 }
 
 registerTaskShape('maze', (config) => {
   if (config.kind !== 'maze') throw new Error(`maze task got data kind '${config.kind}'`);
   return { vocabSize: MAZE_VOCAB_SIZE, seqLen: config.size * config.size, numPuzzleIdentifiers: 1 };
+});
+
+registerSolvedCheck('maze', (config) => {
+  if (config.kind !== 'maze') throw new Error(`maze task got data kind '${config.kind}'`);
+  return mazeSolvedCheck(config.size);
 });
 
 registerTask('maze', (config) => {

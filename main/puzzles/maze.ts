@@ -169,12 +169,13 @@ export function isValidShortestPath(maze: Maze, label: Maze): boolean {
   }
   const start = findCell(maze, START);
   const goal = findCell(maze, GOAL);
-  const shortest = bfs(maze, start, notWall).distance[goal];
-  if (shortest < 0) return false;
-  // If G is reachable through the marked cells alone in `shortest` moves and there are exactly shortest − 1
-  // marked cells, those cells are precisely one shortest path (no extra, none missing, contiguous).
+  // If G is reachable through the marked cells alone in k moves and there are exactly k − 1 marked cells, those
+  // cells are precisely one S→G path (no extra, none missing, contiguous); it is a shortest one when k is the
+  // maze's shortest distance. The search along the marks is small and rejects most wrong answers (evaluation
+  // checks every row at every step), so the search of the whole maze runs only for a complete path.
   const alongMarks = bfs(label, start, (t) => t === PATH || t === GOAL || t === START).distance[goal];
-  return pathCells === shortest - 1 && alongMarks === shortest;
+  if (alongMarks < 0 || pathCells !== alongMarks - 1) return false;
+  return alongMarks === bfs(maze, start, notWall).distance[goal];
 }
 
 function findCell(maze: Maze, token: number): number {

@@ -6,10 +6,10 @@ import { Rng } from '../common/rng.ts';
 import type { DataConfig } from '../trm/config.ts';
 import { evalBatches, type PuzzleHierarchy } from './hierarchy.ts';
 import {
-  COLLECTION_PREFIX, EquivalenceSet, cellOfToken, generateSudoku, loadCollection, randomTransform, renderGrid, sideOf,
+  COLLECTION_PREFIX, EquivalenceSet, cellOfToken, generateSudoku, isValidSolution, loadCollection, randomTransform, renderGrid, sideOf,
   solve, sudokuVocabSize, transformPair, writeTokens, type BoxShape, type Grid, type SudokuPair,
 } from './sudoku.ts';
-import { registerTask, registerTaskShape, type TaskData } from './task-data.ts';
+import { registerSolvedCheck, registerTask, registerTaskShape, type SolvedCheck, type TaskData } from './task-data.ts';
 
 export type SudokuDataConfig = Extract<DataConfig, { kind: 'sudoku' }>;
 
@@ -138,6 +138,22 @@ export function pairsAsHierarchy(pairs: SudokuPair[], shape: BoxShape): PuzzleHi
   return { seqLen: L, inputs, labels, puzzleIdentifiers: new Int32Array(pairs.length), puzzleIndices: offsets, groupIndices: offsets.slice() };
 }
 
+/** The Sudoku rules on token sequences: an answer is solved when every cell holds a digit, the givens are kept and
+ *  no digit repeats in a row, column or box, whichever solution the target happens to be. */
+export function sudokuSolvedCheck(shape: BoxShape): SolvedCheck {
+  const L = sideOf(shape) ** 2;
+  // Reused between calls (a check runs to the end before the next starts).
+  const puzzle = new Uint8Array(L), answer = new Uint8Array(L);
+  return (inputs, prediction) => {
+    if (inputs.length !== L || prediction.length !== L) return false;
+    for (let i = 0; i < L; i++) {
+      puzzle[i] = cellOfToken(inputs[i]) ?? 0;
+      answer[i] = cellOfToken(prediction[i]) ?? 0;
+    }
+    return isValidSolution(answer, shape, puzzle);
+  };
+}
+
 export function openSudokuTask(config: SudokuDataConfig, seed: number): TaskData {
   const shape = { boxRows: config.boxRows, boxCols: config.boxCols };
   const side = sideOf(shape);
@@ -178,6 +194,7 @@ export function openSudokuTask(config: SudokuDataConfig, seed: number): TaskData
     testBatches: (batchSize, limit) => evalBatches(test, batchSize, limit, (row) => `test/${row}`),
     render: (tokens) => renderGrid(Array.from({ length: L }, (_, i) => cellOfToken(tokens[i])), shape),
     grid: { rows: side, cols: side, cellOfToken },
+    isSolved: sudokuSolvedCheck(shape),
   };
 }
 
@@ -185,6 +202,11 @@ registerTaskShape('sudoku', (config) => {
   if (config.kind !== 'sudoku') throw new Error(`expected a 'sudoku' data config, got '${config.kind}'`);
   const shape = { boxRows: config.boxRows, boxCols: config.boxCols };
   return { vocabSize: sudokuVocabSize(shape), seqLen: sideOf(shape) ** 2, numPuzzleIdentifiers: 1 };
+});
+
+registerSolvedCheck('sudoku', (config) => {
+  if (config.kind !== 'sudoku') throw new Error(`expected a 'sudoku' data config, got '${config.kind}'`);
+  return sudokuSolvedCheck({ boxRows: config.boxRows, boxCols: config.boxCols });
 });
 
 registerTask('sudoku', (config, seed) => {

@@ -32,6 +32,11 @@ export interface TaskData {
   render(tokens: ArrayLike<number>): string;
   /** How to draw a sequence as a grid in the app: rows, cols and a function from token to a cell value. */
   grid: { rows: number; cols: number; cellOfToken(token: number): number | null };
+  /** Whether `prediction` solves the puzzle `inputs` by the task's rules (both [L] tokens), for tasks where more
+   *  than one answer is right: any valid Sudoku that keeps the givens, any shortest maze path. Scoring and the
+   *  step viewer use it as the headline and keep the target comparison beside it; without it the target is the
+   *  only right answer (ARC, official folders). See registerSolvedCheck. */
+  isSolved?: SolvedCheck;
   /** Task-specific scoring on top of exact accuracy (ARC: voting over augmented versions, pass@K): a fresh scorer
    *  per evaluation. Without one, every example gets its own per-puzzle row. */
   createScorer?(): EvaluationScorer;
@@ -98,6 +103,21 @@ const factories = new Map<string, TaskFactory>();
 
 export function registerTask(kind: DataConfig['kind'], factory: TaskFactory): void {
   factories.set(kind, factory);
+}
+
+/** A task's rule check on token sequences (see TaskData.isSolved); cheap, it runs per row and step of an evaluation. */
+export type SolvedCheck = (inputs: ArrayLike<number>, prediction: ArrayLike<number>) => boolean;
+const solvedChecks = new Map<DataConfig['kind'], (config: DataConfig) => SolvedCheck>();
+
+/** A task whose answers can be checked by rules registers the check, so a stored trace can be judged from its
+ *  run's config without building the data. */
+export function registerSolvedCheck(kind: DataConfig['kind'], checkOf: (config: DataConfig) => SolvedCheck): void {
+  solvedChecks.set(kind, checkOf);
+}
+
+/** The rule check of `config`'s task, or null when only the target counts. */
+export function solvedCheck(config: DataConfig): SolvedCheck | null {
+  return solvedChecks.get(config.kind)?.(config) ?? null;
 }
 
 /** The sizes a task's data gives the model, known from its config alone (no data generated or read). */

@@ -13,7 +13,7 @@ import { createEngine, type Engine } from '../../main/train/engine.ts';
 import { evaluateEngine } from '../../main/train/evaluate.ts';
 import type { ExampleResult } from '../../main/train/scoring.ts';
 import type { EvalBatch, EvaluationScorer, TaskData } from '../../main/puzzles/task-data.ts';
-import { openTaskData } from '../../main/puzzles/index.ts';
+import { openTaskData, solvedCheck } from '../../main/puzzles/index.ts';
 import { scoreArcEvaluation, type ArcTaskData } from '../../main/puzzles/arc/arc-task.ts';
 import { voteArc } from '../../main/puzzles/arc/voting.ts';
 import { dataDir } from '../../main/common/paths.ts';
@@ -21,27 +21,29 @@ import { dataDir } from '../../main/common/paths.ts';
 const TINY_MODEL = { 'model.hiddenSize': '16', 'model.numHeads': '2', 'model.puzzleEmbDim': '16', 'train.batchSize': '8' };
 const arcTasks = (...ids: string[]) => ids.map((id) => join(dataDir(), 'arc-agi-1', 'training', `${id}.json`)).join(',');
 
-/** The metrics as computed before streaming: means over the list of every row. */
+/** The metrics as computed before streaming: means over the list of every row (the exact_accuracy family counts
+ *  solved rows, target_match_accuracy the rows equal to the target). */
 function referenceMetrics(results: ExampleResult[], haltMaxSteps: number): Record<string, number> {
   const n = results.length;
   if (n === 0) return { count: 0 };
   const mean = (f: (r: ExampleResult) => number) => results.reduce((sum, r) => sum + f(r), 0) / n;
   const metrics: Record<string, number> = {
     count: n,
-    exact_accuracy: mean((r) => Number(r.exactAtStep[r.exactAtStep.length - 1])),
+    exact_accuracy: mean((r) => Number(r.solvedAtStep[r.solvedAtStep.length - 1])),
+    target_match_accuracy: mean((r) => Number(r.exactAtStep[r.exactAtStep.length - 1])),
     accuracy: mean((r) => r.tokenAccuracy),
     q_halt_accuracy: mean((r) => Number(r.haltAgrees)),
     steps: mean((r) => r.haltStep),
-    exact_accuracy_at_halt: mean((r) => Number(r.exactAtStep[r.haltStep - 1])),
+    exact_accuracy_at_halt: mean((r) => Number(r.solvedAtStep[r.haltStep - 1])),
   };
   for (let s = 1; s <= haltMaxSteps; s++) {
-    metrics[`exact_accuracy@${s}`] = mean((r) => Number(r.exactAtStep[s - 1] ?? false));
+    metrics[`exact_accuracy@${s}`] = mean((r) => Number(r.solvedAtStep[s - 1] ?? false));
     metrics[`halt_fraction@${s}`] = mean((r) => Number(r.haltStep === s));
   }
   return metrics;
 }
 
-const referencePerExample = (results: ExampleResult[]) => results.map((r) => ({ puzzleKey: r.key, correct: r.exactAtStep[r.exactAtStep.length - 1], haltStep: r.haltStep, detail: { exactAtStep: r.exactAtStep.map(Number), tokenAccuracy: r.tokenAccuracy } }));
+const referencePerExample = (results: ExampleResult[]) => results.map((r) => ({ puzzleKey: r.key, correct: r.solvedAtStep[r.solvedAtStep.length - 1], haltStep: r.haltStep, detail: { solvedAtStep: r.solvedAtStep.map(Number), exactAtStep: r.exactAtStep.map(Number), tokenAccuracy: r.tokenAccuracy } }));
 
 const arcPredictions = (results: ExampleResult[]) => results.map((r) => ({ key: r.key, predictedTokens: r.finalPrediction, inputTokens: r.inputs, qHaltLogit: r.finalQHaltLogit }));
 
@@ -119,6 +121,44 @@ test('a real ARC evaluation: streamed metrics, voted per-puzzle rows and submiss
   } finally {
     engine.dispose();
   }
+});
+
+test('a valid Sudoku answer other than the target is solved: exact_accuracy by the rules, target_match_accuracy beside it', async () => {
+  // Blanks at r1c1, r1c2, r3c1, r3c2: two solutions. The target is one; the model answers the other, or a broken grid.
+  const digits = (rows: string) => Int32Array.from(rows.replace(/\s/g, ''), (d) => (d === '.' ? 1 : Number(d) + 1));
+  const puzzle = digits('..34 3412 ..43 4321'), target = digits('1234 3412 2143 4321'), other = digits('2134 3412 1243 4321');
+  const broken = other.slice();
+  broken[0] = other[1];
+  const answers = [other, broken, target];
+  const L = 16;
+  const data: TaskData = {
+    kind: 'sudoku', vocabSize: 6, seqLen: L, numPuzzleIdentifiers: 1, fingerprint: 'two solutions', trainExamplesPerEpoch: null,
+    trainBatches: () => { throw new Error('evaluation only'); },
+    testCount: answers.length,
+    *testBatches(batchSize) {
+      const inputs = new Int32Array(batchSize * L), labels = new Int32Array(batchSize * L);
+      answers.forEach((_, row) => { inputs.set(puzzle, row * L); labels.set(target, row * L); });
+      yield { size: batchSize, seqLen: L, realCount: answers.length, keys: answers.map((_, row) => `test/${row}`), inputs, labels, puzzleIdentifiers: new Int32Array(batchSize) };
+    },
+    render: () => '',
+    grid: { rows: 4, cols: 4, cellOfToken: (token) => token - 1 },
+    isSolved: solvedCheck({ kind: 'sudoku', boxRows: 2, boxCols: 2, source: 'generate', minBlanks: 4, maxBlanks: 8, testExamples: 3, augment: false })!,
+  };
+  // Step 1 echoes the puzzle (not solved); step 2 gives each row its answer.
+  const engine = fakeEngine(2, (batch, row, step) => ({ tokens: step === 1 ? puzzle : answers[row], qHalt: step === 2 ? 1 : -1 }));
+  const evaluation = await evaluateEngine(engine, data, { batchSize: 4 });
+  assert.equal(evaluation.metrics.exact_accuracy, 2 / 3, 'the other solution and the target are solved');
+  assert.equal(evaluation.metrics.target_match_accuracy, 1 / 3, 'only the target matches the target');
+  assert.equal(evaluation.metrics['exact_accuracy@1'], 0);
+  assert.equal(evaluation.metrics['exact_accuracy@2'], 2 / 3);
+  assert.equal(evaluation.metrics.exact_accuracy_at_halt, 2 / 3);
+  assert.deepEqual(evaluation.perPuzzle.map((p) => p.correct), [true, false, true]);
+  assert.deepEqual(evaluation.perPuzzle.map((p) => (p.detail as { solvedAtStep: number[] }).solvedAtStep), [[0, 1], [0, 0], [0, 1]]);
+  assert.deepEqual(evaluation.perPuzzle.map((p) => (p.detail as { exactAtStep: number[] }).exactAtStep), [[0, 0], [0, 0], [0, 1]]);
+  // Without the rule check the same answers score against the target alone.
+  const targetOnly = await evaluateEngine(engine, { ...data, isSolved: undefined }, { batchSize: 4 });
+  assert.equal(targetOnly.metrics.exact_accuracy, 1 / 3);
+  assert.equal(targetOnly.metrics.target_match_accuracy, 1 / 3);
 });
 
 test('ARC voting fed in shuffled chunks gives the pass@K, candidates and submission of voting in order at once', async () => {

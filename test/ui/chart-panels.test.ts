@@ -23,3 +23,8 @@ test('per-supervision-step evaluation metrics share one panel each', () => {
   const panels = chartPanels(['eval/exact_accuracy@1', 'eval/exact_accuracy@2', 'eval/exact_accuracy_at_halt', 'eval/halt_fraction@1', 'eval/halt_fraction@2']);
   assert.deepEqual(panels.map((p) => [p.id, p.keys.length]), [['exact_accuracy_by_step', 3], ['halt_fraction', 2]]);
 });
+
+test('the target match sits in the exact accuracy panel, beside the solved share', () => {
+  const panels = chartPanels(['eval/exact_accuracy', 'eval/target_match_accuracy', 'eval/accuracy']);
+  assert.deepEqual(panels.map((p) => [p.id, p.keys]), [['accuracy', ['eval/accuracy']], ['exact_accuracy', ['eval/exact_accuracy', 'eval/target_match_accuracy']]]);
+});

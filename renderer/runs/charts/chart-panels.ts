@@ -10,7 +10,8 @@ export interface ChartPanel {
 const PANELS: { id: string; title: string; matches: (name: string) => boolean }[] = [
   { id: 'loss', title: 'Loss components', matches: (name) => name.endsWith('loss') },
   { id: 'accuracy', title: 'Token accuracy', matches: (name) => name === 'accuracy' },
-  { id: 'exact_accuracy', title: 'Exact accuracy', matches: (name) => name === 'exact_accuracy' },
+  // Solved (by the task's rules where it has them), with the target match (`target_match_accuracy`) beside it.
+  { id: 'exact_accuracy', title: 'Exact accuracy', matches: (name) => name === 'exact_accuracy' || name === 'target_match_accuracy' },
   // Evaluation after each supervision step k (`exact_accuracy@k`) and at the learned halt.
   { id: 'exact_accuracy_by_step', title: 'Exact accuracy by supervision step', matches: (name) => /^exact_accuracy(@\d+|_at_halt)$/.test(name) },
   { id: 'halt_fraction', title: 'Halted fraction by supervision step', matches: (name) => /^halt_fraction(@\d+)?$/.test(name) },

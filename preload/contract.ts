@@ -288,7 +288,7 @@ export interface TraceInfo {
   puzzleKey: string;
   createdAt: number;
   innerSteps: boolean;
-  /** steps, exact, cellAccuracy, haltProbability, trainingHaltStep, flags (main/trace/run-trace.ts traceSummary),
+  /** steps, solved, exact, cellAccuracy, haltProbability, trainingHaltStep, flags (main/trace/run-trace.ts traceSummary),
    *  and the grid mapping and puzzle warnings that traces.get reads back. */
   summary: Record<string, unknown>;
   bytes: number;
@@ -319,8 +319,12 @@ export interface TraceStepDetail {
   zNorms: number[];
   zDeltaNorms: number[];
   changedCells: number | null;
+  /** Share of supervised cells equal to the target, and whether all are (null without a target). */
   cellAccuracy: number | null;
   exact: boolean | null;
+  /** Whether the answer solves the puzzle: by the task's rules where it has them (any valid Sudoku, any shortest
+   *  maze path), else `exact`. The headline; the target comparison is the second number. */
+  solved: boolean | null;
 }
 
 export interface TraceInnerDetail {

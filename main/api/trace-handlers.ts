@@ -50,9 +50,11 @@ export function createTraceHandlers({ db }: { db: TrmDb }): TraceHandlers {
       if (!stored) throw new ApiError({ code: 'not-found', message: `no trace ${traceId}` });
       const { blob, ...row } = stored;
       const run = requireRun(row.runId);
-      const [{ decodeTrace }, { traceDetail }] = await Promise.all([import('../trace/trace-codec.ts'), import('../trace/trace-view.ts')]);
+      const [{ decodeTrace }, { traceDetail }, { solvedCheck }] = await Promise.all([import('../trace/trace-codec.ts'), import('../trace/trace-view.ts'), import('../puzzles/task-data.ts'), import('../puzzles/index.ts')]);
       const info: TraceInfo = row;
-      return traceDetail(info, { id: run.id, name: run.name, preset: run.preset }, await gridOf(row.runId, row.summary), decodeTrace(blob));
+      // The rule check from the run's config alone (no data built), so a valid answer other than the target reads solved.
+      const isSolved = solvedCheck((run.config as { data: Parameters<typeof solvedCheck>[0] }).data);
+      return traceDetail(info, { id: run.id, name: run.name, preset: run.preset }, await gridOf(row.runId, row.summary), decodeTrace(blob), isSolved);
     },
     'traces.list': ({ runId, puzzleKey, limit = 200 }) => {
       const runIds = runId !== undefined ? [runId] : db.listRuns({ includeArchived: true }).map((r) => r.id);

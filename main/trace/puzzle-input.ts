@@ -101,15 +101,16 @@ export function parsePuzzleFile(text: string, runData: TaskData, options: Puzzle
   if (kind !== run.kind) throw new PuzzleInputError(`${name} looks like ${kind === 'arc' ? 'an ARC task' : `a ${kind}`}, but this run trains on ${describeRun(run)}`);
   let puzzle: PuzzleInput;
   switch (run.kind) {
-    case 'sudoku': puzzle = sudokuInput(text, run, name); break;
-    case 'maze': puzzle = mazeInput(text, run, name); break;
+    // Whether the run judges answers by the rules (TaskData.isSolved) or only against the target (official folders).
+    case 'sudoku': puzzle = sudokuInput(text, run, name, !!runData.isSolved); break;
+    case 'maze': puzzle = mazeInput(text, run, name, !!runData.isSolved); break;
     case 'arc': puzzle = arcInput(text, run, name, options.testIndex ?? 0); break;
   }
   if (puzzle.inputs.length !== runData.seqLen) throw new PuzzleInputError(`${name} encodes to ${puzzle.inputs.length} tokens but the run's examples have ${runData.seqLen}`);
   return puzzle;
 }
 
-function sudokuInput(text: string, run: Extract<RunPuzzles, { kind: 'sudoku' }>, name: string): PuzzleInput {
+function sudokuInput(text: string, run: Extract<RunPuzzles, { kind: 'sudoku' }>, name: string, ruled: boolean): PuzzleInput {
   const cells = text.split(/\r?\n/).filter((line) => !/^[\s\-+]*$/.test(line)).join('').replace(/[\s|]/g, '');
   const expected = run.side * run.side;
   if (cells.length !== expected) {
@@ -130,7 +131,9 @@ function sudokuInput(text: string, run: Extract<RunPuzzles, { kind: 'sudoku' }>,
   }
   const solution = solve(grid, run.shape);
   if (!solution) throw new PuzzleInputError(`${name}: this Sudoku has no solution, so there is no target to compare with`);
-  const warnings = countSolutions(grid, run.shape, 2) > 1 ? ['this Sudoku has several solutions; the target is one of them, so a different valid answer counts as wrong'] : [];
+  const warnings = countSolutions(grid, run.shape, 2) > 1 ? [ruled
+    ? 'this Sudoku has several solutions; the target is one of them, and any valid answer counts as solved'
+    : 'this Sudoku has several solutions; the target is one of them, so a different valid answer counts as wrong'] : [];
   const inputs = new Int32Array(expected);
   const labels = new Int32Array(expected);
   writeTokens(grid, inputs, 0);
@@ -138,7 +141,7 @@ function sudokuInput(text: string, run: Extract<RunPuzzles, { kind: 'sudoku' }>,
   return { kind: 'sudoku', inputs, labels, puzzleIdentifier: 0, puzzleKey: `sudoku:${formatGrid(grid)}`, warnings };
 }
 
-function mazeInput(text: string, run: Extract<RunPuzzles, { kind: 'maze' }>, name: string): PuzzleInput {
+function mazeInput(text: string, run: Extract<RunPuzzles, { kind: 'maze' }>, name: string, ruled: boolean): PuzzleInput {
   let maze;
   try {
     maze = parseMaze(text);
@@ -151,7 +154,9 @@ function mazeInput(text: string, run: Extract<RunPuzzles, { kind: 'maze' }>, nam
   const cells = maze.cells.map((token) => (token === PATH ? OPEN : token));
   const solved = solveMaze({ ...maze, cells });
   if (!solved) throw new PuzzleInputError(`${name}: G cannot be reached from S, so there is no target path`);
-  const warnings = solved.unique ? [] : ['this maze has several shortest paths; the target is one of them, so another shortest path counts as wrong'];
+  const warnings = solved.unique ? [] : [ruled
+    ? 'this maze has several shortest paths; the target is one of them, and any shortest path counts as solved'
+    : 'this maze has several shortest paths; the target is one of them, so another shortest path counts as wrong'];
   const key = createHash('sha256').update(cells).digest('hex').slice(0, 16);
   return { kind: 'maze', inputs: Int32Array.from(cells), labels: Int32Array.from(solved.solution.cells), puzzleIdentifier: 0, puzzleKey: `maze:${key}`, warnings };
 }

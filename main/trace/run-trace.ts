@@ -66,7 +66,7 @@ export async function traceRun(runId: number, options: TraceRunOptions): Promise
     await selectBackend(options.backend);
     engine = createEngine(config);
     engine.restore(readCheckpoint(row.path));
-    const result = await trace(engine, puzzle, { innerSteps: options.innerSteps });
+    const result = await trace(engine, puzzle, { innerSteps: options.innerSteps, isSolved: data.isSolved });
     const traceId = db.addTrace({
       runId, checkpointStep: row.step, puzzleKey: puzzle.puzzleKey, innerSteps: result.inner !== null, summary: { ...traceSummary(result), grid: traceGridOf(data), warnings: puzzle.warnings }, blob: encodeTrace(result),
     });
@@ -81,7 +81,7 @@ export async function traceRun(runId: number, options: TraceRunOptions): Promise
 export function traceSummary(result: Trace): Record<string, unknown> {
   const last = result.steps.at(-1)!;
   return {
-    steps: result.steps.length, exact: last.exact, cellAccuracy: last.cellAccuracy, haltProbability: last.haltProbability,
+    steps: result.steps.length, solved: last.solved ?? last.exact, exact: last.exact, cellAccuracy: last.cellAccuracy, haltProbability: last.haltProbability,
     trainingHaltStep: result.trainingHaltStep, flags: result.flags,
   };
 }

@@ -2,8 +2,8 @@
 // token → cell mapping and glyphs, full distributions rounded to 1e-4. Decoded once per request; the renderer
 // then scrubs without asking again.
 import type { TraceDetail, TraceGridInfo, TraceInfo } from '../../preload/contract.ts';
-import type { TaskData } from '../puzzles/task-data.ts';
-import type { Trace } from './trace.ts';
+import type { SolvedCheck, TaskData } from '../puzzles/task-data.ts';
+import { judgeSteps, type Trace } from './trace.ts';
 
 const SUDOKU_GLYPHS = ['', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 // Maze cell values index "# SGo" (maze-task.ts); walls, floor and path read by colour, S and G by letter.
@@ -29,7 +29,10 @@ export function traceWarnings(summary: Record<string, unknown>): string[] {
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const rounded = (values: ArrayLike<number>) => Array.from(values, round4);
 
-export function traceDetail(info: TraceInfo, run: TraceDetail['run'], grid: TraceGridInfo, trace: Trace): TraceDetail {
+/** `isSolved` is the run's rule check (solvedCheck of its data config): each step is judged by it again here, so a
+ *  trace stored before traces recorded "solved" reads the same as a new one. */
+export function traceDetail(info: TraceInfo, run: TraceDetail['run'], grid: TraceGridInfo, trace: Trace, isSolved?: SolvedCheck | null): TraceDetail {
+  const judged = judgeSteps(trace.input.inputs, trace.steps, isSolved);
   const V = trace.model.vocabSize;
   const L = trace.model.seqLen;
   const confidenceOf = (probabilities: Float32Array, prediction: Int32Array) =>
@@ -46,7 +49,7 @@ export function traceDetail(info: TraceInfo, run: TraceDetail['run'], grid: Trac
     model: { vocabSize: V, haltMaxSteps: trace.model.haltMaxSteps, hCycles: trace.model.hCycles, lCycles: trace.model.lCycles, hiddenSize: trace.model.hiddenSize, loss: trace.model.loss },
     input: Array.from(trace.input.inputs),
     target: trace.input.labels ? Array.from(trace.input.labels) : null,
-    steps: trace.steps.map((s) => ({
+    steps: judged.steps.map((s) => ({
       step: s.step,
       prediction: Array.from(s.prediction),
       confidence: confidenceOf(s.probabilities, s.prediction),
@@ -59,6 +62,7 @@ export function traceDetail(info: TraceInfo, run: TraceDetail['run'], grid: Trac
       changedCells: s.changedCells,
       cellAccuracy: s.cellAccuracy,
       exact: s.exact,
+      solved: s.solved,
     })),
     probabilities: trace.steps.map((s) => rounded(s.probabilities)),
     pca: { y: pca(trace.pca.y), z: pca(trace.pca.z) },
@@ -66,7 +70,7 @@ export function traceDetail(info: TraceInfo, run: TraceDetail['run'], grid: Trac
       step: u.step, recursion: u.recursion, kind: u.kind, index: u.index, prediction: Array.from(u.prediction), confidence: rounded(u.confidence),
       haltProbability: u.haltProbability, delta: u.delta, pca: [round4(u.pca[0]), round4(u.pca[1])], cellAccuracy: u.cellAccuracy,
     })) ?? null,
-    flags: trace.flags,
+    flags: judged.flags,
     trainingHaltStep: trace.trainingHaltStep,
   };
 }

@@ -2,12 +2,15 @@
 // `trace` runs all N_sup supervision steps in evaluation mode (EMA weights, exactly the rollout `trm eval` does)
 // and records per step what anchors §C.3/C.4 ask for: the decoded answer, per-cell distributions (top-k and
 // the full one), σ(q_halt), ‖Δy‖ and ‖Δz‖, per-cell latent norms, a 2-D PCA of y and z, accuracy against the
-// target, and the "stuck" / "overthinking" flags. With `innerSteps` it re-runs each step's recursion with
-// model.applyNet and decodes every inner update of z and y through the output head ("logit lens").
+// target, whether the answer is solved (by the task's rules where it has them, else exact match), and the
+// "stuck" / "overthinking" flags, which follow "solved" (a valid answer other than the target is no wrong fixed
+// point). With `innerSteps` it re-runs each step's recursion with model.applyNet and decodes every inner update
+// of z and y through the output head ("logit lens").
 //
 // Files: puzzle-input.ts (a puzzle file → model input, encoded as the run's data), trace-codec.ts (compact
 // binary form stored in the `traces` table), run-trace.ts (run + checkpoint + puzzle → stored trace), pca.ts.
 import * as tf from '@tensorflow/tfjs';
+import type { SolvedCheck } from '../puzzles/task-data.ts';
 import type { Engine } from '../train/engine.ts';
 import { evaluate, readAll, withEmaWeights, type EvalStep } from '../trm/act.ts';
 import type { ModelConfig } from '../trm/config.ts';
@@ -31,8 +34,10 @@ export interface TraceOptions {
   innerSteps?: boolean;
   /** Most likely tokens kept per cell (default 3). */
   topK?: number;
-  /** A wrong prediction unchanged for this many consecutive steps is flagged "stuck" (default 2). */
+  /** An unsolved prediction unchanged for this many consecutive steps is flagged "stuck" (default 2). */
   stuckSteps?: number;
+  /** The task's rule check (TaskData.isSolved): any answer it accepts is solved, target or not. */
+  isSolved?: SolvedCheck;
 }
 
 /** A model with the weights evaluation uses: an engine (its EMA), or a model and its EMA (null = raw weights). */
@@ -60,9 +65,12 @@ export interface TraceStep {
   zDeltaNorms: Float32Array;
   /** Cells whose prediction differs from the previous step's (step 1: null). */
   changedCells: number | null;
-  /** Fraction of supervised cells right, and whether all are (null without a target). */
+  /** Fraction of supervised cells equal to the target, and whether all are (null without a target). */
   cellAccuracy: number | null;
   exact: boolean | null;
+  /** Whether the answer solves the puzzle: by the task's rules when it has them (any valid Sudoku, any shortest
+   *  path), else `exact`. Traces stored before it was recorded lack it (see judgeSteps). */
+  solved?: boolean | null;
 }
 
 /** One inner update inside a supervision step, decoded through the output head. */
@@ -92,9 +100,9 @@ export interface StepRange {
 }
 
 export interface TraceFlags {
-  /** The longest stretch (≥ stuckSteps steps) with the same wrong prediction: a wrong fixed point. */
+  /** The longest stretch (≥ stuckSteps steps) with the same unsolved prediction: a wrong fixed point. */
   stuck: StepRange | null;
-  /** Right at some step, wrong at a later one: running to N_sup made it worse. */
+  /** Solved at some step, unsolved at a later one: running to N_sup made it worse. */
   overthinking: { rightAtStep: number; wrongAtStep: number } | null;
 }
 
@@ -165,7 +173,7 @@ export async function trace(source: TraceSource, input: TraceInput, options: Tra
       }
     }
 
-    const exactAtStep = labels ? steps.map((s) => s.exact!) : null;
+    const judged = judgeSteps(input.inputs, steps, options.isSolved, options.stuckSteps);
     const firstHalt = steps.find((s) => s.qHaltLogit > 0);
     return {
       model: {
@@ -174,10 +182,10 @@ export async function trace(source: TraceSource, input: TraceInput, options: Tra
       },
       input: { inputs: Int32Array.from(input.inputs), labels: labels ? Int32Array.from(labels) : null, puzzleIdentifier: input.puzzleIdentifier },
       topK,
-      steps,
+      steps: judged.steps,
       inner,
       pca: { y: pcaOf(yFit, yMeans), z: pcaOf(zFit, zMeans) },
-      flags: detectFlags(steps.map((s) => s.prediction), exactAtStep, options.stuckSteps ?? 2),
+      flags: judged.flags,
       trainingHaltStep: firstHalt ? firstHalt.step : null,
       elapsedMs: performance.now() - started,
     };
@@ -314,24 +322,33 @@ export function scorePrediction(prediction: ArrayLike<number>, labels: ArrayLike
   return { cellAccuracy: supervised > 0 ? correct / supervised : 1, exact: correct === supervised };
 }
 
-/** "stuck": the longest stretch of ≥ `stuckSteps` consecutive steps with the same wrong prediction (earliest on
- *  ties). "overthinking": the first step that is right, then the first later step that is wrong. Both need
- *  the target (`exactAtStep`); without it there are no flags. */
-export function detectFlags(predictions: ArrayLike<number>[], exactAtStep: boolean[] | null, stuckSteps = 2): TraceFlags {
+/** Each step's `solved` and the flags that follow from it. With the task's rule check, any answer it accepts is
+ *  solved; without one, solved means exact match (null without a target, and then there are no flags). Used when
+ *  tracing and again when a stored trace is opened, so traces stored before the rule check are judged by it too. */
+export function judgeSteps<S extends Pick<TraceStep, 'prediction' | 'exact' | 'solved'>>(inputs: ArrayLike<number>, steps: S[], isSolved?: SolvedCheck | null, stuckSteps = 2): { steps: (S & { solved: boolean | null })[]; flags: TraceFlags } {
+  const judged = steps.map((s) => ({ ...s, solved: s.exact === true || (isSolved ? isSolved(inputs, s.prediction) : s.exact) }));
+  const solvedAtStep = judged.some((s) => s.solved === null) ? null : judged.map((s) => s.solved as boolean);
+  return { steps: judged, flags: detectFlags(judged.map((s) => s.prediction), solvedAtStep, stuckSteps) };
+}
+
+/** "stuck": the longest stretch of ≥ `stuckSteps` consecutive steps with the same unsolved prediction (earliest
+ *  on ties). "overthinking": the first step that is solved, then the first later step that is not. Both need to
+ *  know which steps are solved (`solvedAtStep`); without it there are no flags. */
+export function detectFlags(predictions: ArrayLike<number>[], solvedAtStep: boolean[] | null, stuckSteps = 2): TraceFlags {
   const flags: TraceFlags = { stuck: null, overthinking: null };
-  if (!exactAtStep) return flags;
+  if (!solvedAtStep) return flags;
   const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (t: number, i: number) => t === b[i]);
   for (let from = 0; from < predictions.length; ) {
     let to = from;
     while (to + 1 < predictions.length && same(predictions[to + 1], predictions[from])) to++;
     const length = to - from + 1;
-    if (!exactAtStep[from] && length >= Math.max(1, stuckSteps) && length > (flags.stuck ? flags.stuck.toStep - flags.stuck.fromStep + 1 : 0))
+    if (!solvedAtStep[from] && length >= Math.max(1, stuckSteps) && length > (flags.stuck ? flags.stuck.toStep - flags.stuck.fromStep + 1 : 0))
       flags.stuck = { fromStep: from + 1, toStep: to + 1 };
     from = to + 1;
   }
-  const right = exactAtStep.indexOf(true);
+  const right = solvedAtStep.indexOf(true);
   if (right >= 0) {
-    const wrong = exactAtStep.indexOf(false, right + 1);
+    const wrong = solvedAtStep.indexOf(false, right + 1);
     if (wrong >= 0) flags.overthinking = { rightAtStep: right + 1, wrongAtStep: wrong + 1 };
   }
   return flags;

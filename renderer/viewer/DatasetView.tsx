@@ -1,5 +1,5 @@
-// A run's evaluation set at a glance: halting-step histogram, exact accuracy if stopped at each step, and the
-// puzzles sorted by the step at which they became (and stayed) right. Clicking a puzzle traces it by its key.
+// A run's evaluation set at a glance: halting-step histogram, accuracy (solved, by the task's rules where it has
+// them) if stopped at each step, and the puzzles sorted by the step at which they became (and stayed) right. Clicking a puzzle traces it by its key.
 import { useEffect, useMemo, useState } from 'react';
 import type { TraceDatasetInfo } from '../../preload/contract.ts';
 import { formatDateTime } from '../common/format.ts';
@@ -56,14 +56,14 @@ export function DatasetView({ runId, evaluationId }: { runId: number; evaluation
         <h2>Puzzles by the step they became right</h2>
         <div className="table-scroll dataset-table-scroll">
           <table className="data-table compact dataset-puzzles">
-            <thead><tr><th>Puzzle</th><th className="num">Became right at</th><th className="num">Halt step</th><th>Exact per step</th><th>Final</th><th /></tr></thead>
+            <thead><tr><th>Puzzle</th><th className="num">Became right at</th><th className="num">Halt step</th><th>Solved per step</th><th>Final</th><th /></tr></thead>
             <tbody>
               {puzzles.map((p) => (
                 <tr key={p.puzzleKey} data-puzzle-key={p.puzzleKey} className="clickable" onClick={() => trace(p.puzzleKey)}>
                   <td className="mono">{p.puzzleKey}</td>
-                  <td className="num">{p.becameRightAt ?? (p.exactAtStep ? 'never' : '—')}{p.lostAnswer && <span className="flag flag-overthinking small-flag" title="right at some step, wrong at the last">lost</span>}</td>
+                  <td className="num">{p.becameRightAt ?? (p.solvedAtStep ? 'never' : '—')}{p.lostAnswer && <span className="flag flag-overthinking small-flag" title="right at some step, wrong at the last">lost</span>}</td>
                   <td className="num">{p.haltStep ?? '—'}</td>
-                  <td>{p.exactAtStep ? <StepDots exactAtStep={p.exactAtStep} haltStep={p.haltStep} /> : <span className="muted small">—</span>}</td>
+                  <td>{p.solvedAtStep ? <StepDots solvedAtStep={p.solvedAtStep} haltStep={p.haltStep} /> : <span className="muted small">—</span>}</td>
                   <td>{p.correct ? <span className="ok">right</span> : <span className="bad">wrong</span>}</td>
                   <td><button className="small" disabled={tracing !== null}>{tracing === p.puzzleKey ? 'Tracing…' : 'Trace'}</button></td>
                 </tr>
@@ -76,10 +76,10 @@ export function DatasetView({ runId, evaluationId }: { runId: number; evaluation
   );
 }
 
-function StepDots({ exactAtStep, haltStep }: { exactAtStep: number[]; haltStep: number | null }) {
+function StepDots({ solvedAtStep, haltStep }: { solvedAtStep: number[]; haltStep: number | null }) {
   return (
-    <span className="step-dots" aria-label={`exact per step: ${exactAtStep.join('')}`}>
-      {exactAtStep.map((exact, i) => <span key={i} className={`dot ${exact ? 'right' : 'wrong'}${i + 1 === haltStep ? ' halt' : ''}`} title={`step ${i + 1}: ${exact ? 'right' : 'wrong'}${i + 1 === haltStep ? ' (halts)' : ''}`} />)}
+    <span className="step-dots" aria-label={`solved per step: ${solvedAtStep.join('')}`}>
+      {solvedAtStep.map((solved, i) => <span key={i} className={`dot ${solved ? 'right' : 'wrong'}${i + 1 === haltStep ? ' halt' : ''}`} title={`step ${i + 1}: ${solved ? 'solved' : 'not solved'}${i + 1 === haltStep ? ' (halts)' : ''}`} />)}
     </span>
   );
 }

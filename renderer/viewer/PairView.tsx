@@ -1,11 +1,11 @@
 // Two traces of the same puzzle (two runs, or two checkpoints of one run) side by side on one step scrubber:
 // each column shows its answer at the step with overlays, its film strip, halting summary, flags and halting chart.
 import { useState } from 'react';
-import type { TraceDetail } from '../../preload/contract.ts';
+import type { TraceDetail, TraceStepDetail } from '../../preload/contract.ts';
 import { Grid } from '../common/Grid.tsx';
 import { runColour } from '../common/palette.ts';
 import { HaltingChart } from './charts.tsx';
-import { haltingSummary, cellsOf } from './trace-model.ts';
+import { answerOutcome, haltingSummary, cellsOf, wrongCells } from './trace-model.ts';
 import { AnswerGrid, cellSizeFor, FilmStrip, FlagBadges, Scrubber, TraceWarnings, usePlayback, useStepKeys, type Overlays } from './TraceView.tsx';
 import { viewerHash } from './routes.ts';
 
@@ -26,7 +26,7 @@ export function PairView({ traces }: { traces: [TraceDetail, TraceDetail] }) {
         <Scrubber count={count} index={index} onIndex={setIndex} playing={playing} onTogglePlay={togglePlay} tempoMs={tempoMs} onTempo={setTempoMs} labelOf={(i) => `step ${i + 1} / ${count}`} />
         <div className="overlay-toggles">
           <label className="checkbox"><input type="checkbox" checked={overlays.changed} onChange={(e) => setOverlays({ ...overlays, changed: e.target.checked })} /> Changed since previous step</label>
-          <label className="checkbox"><input type="checkbox" checked={overlays.wrong} onChange={(e) => setOverlays({ ...overlays, wrong: e.target.checked })} /> Wrong vs target</label>
+          <label className="checkbox"><input type="checkbox" checked={overlays.wrong} onChange={(e) => setOverlays({ ...overlays, wrong: e.target.checked })} /> Differs from target</label>
           {!samePuzzle && <span className="field-error">These traces are of different puzzles.</span>}
         </div>
         <div className="grids-row">
@@ -47,7 +47,7 @@ export function PairView({ traces }: { traces: [TraceDetail, TraceDetail] }) {
               <TraceWarnings trace={trace} />
               <div className="halting-summary"><span className={`halt-badge ${trace.trainingHaltStep === null ? 'ran-max' : 'halts'}`}>{haltingSummary(trace)}</span><FlagBadges trace={trace} /></div>
               <figure className="grid-panel answer-panel">
-                <figcaption>Answer at step {step.step}{step.exact === null ? '' : step.exact ? ' ✓ exact' : ` · ${((step.cellAccuracy ?? 0) * 100).toFixed(0)}% cells`} · σ {step.haltProbability.toFixed(3)}</figcaption>
+                <figcaption>Answer at step {step.step}{outcomeOf(trace, step)} · σ {step.haltProbability.toFixed(3)}</figcaption>
                 <AnswerGrid trace={trace} tokens={step.prediction} previous={i > 0 ? trace.steps[i - 1].prediction : null} overlays={overlays} cellSize={big} label={`answer of trace ${trace.info.id}`} />
               </figure>
               <FilmStrip trace={trace} index={i} onIndex={setIndex} overlays={overlays} />
@@ -58,4 +58,10 @@ export function PairView({ traces }: { traces: [TraceDetail, TraceDetail] }) {
       </div>
     </div>
   );
+}
+
+/** " · exact ✓" / " · solved (by the rules) ✓ · differs from the target in N cells" / " · not solved · …", or nothing. */
+function outcomeOf(trace: TraceDetail, step: TraceStepDetail): string {
+  const outcome = answerOutcome(step, trace.target ? wrongCells(trace, step.prediction).length : null);
+  return outcome ? ` · ${outcome}` : '';
 }

@@ -9,7 +9,7 @@ import { formatDateTime } from '../common/format.ts';
 import { CellDistributionChart, ConvergenceChart, HaltingChart, PcaChart } from './charts.tsx';
 import { downloadStepsGif } from './export-gif.ts';
 import { downloadFilmStrip } from './export-png.ts';
-import { cellDistribution, cellsOf, changedCells, haltingSummary, shownTokens, wrongCells } from './trace-model.ts';
+import { answerOutcome, cellDistribution, cellsOf, changedCells, haltingSummary, shownTokens, wrongCells } from './trace-model.ts';
 
 export interface Overlays {
   changed: boolean;
@@ -125,13 +125,13 @@ export function FlagBadges({ trace }: { trace: TraceDetail }) {
   return (
     <div className="flag-badges">
       {stuck && (
-        <span className="flag flag-stuck" data-flag="stuck" title="The answer stopped changing while still wrong: a wrong fixed point.">
+        <span className="flag flag-stuck" data-flag="stuck" title="The answer stopped changing while not solved: a wrong fixed point.">
           stuck · steps {stuck.fromStep}–{stuck.toStep}
-          <span className="flag-why">same wrong answer for {stuck.toStep - stuck.fromStep + 1} steps: the recursion sits at a wrong fixed point</span>
+          <span className="flag-why">same unsolved answer for {stuck.toStep - stuck.fromStep + 1} steps: the recursion sits at a wrong fixed point</span>
         </span>
       )}
       {overthinking && (
-        <span className="flag flag-overthinking" data-flag="overthinking" title="Right at one step, wrong later: running on to N_sup made it worse.">
+        <span className="flag flag-overthinking" data-flag="overthinking" title="Solved at one step, not solved later: running on to N_sup made it worse.">
           overthinking · right at {overthinking.rightAtStep}, wrong at {overthinking.wrongAtStep}
           <span className="flag-why">it had the answer, then lost it by running on (evaluation always runs N_sup steps)</span>
         </span>
@@ -150,7 +150,7 @@ function OverlayToggles({ overlays, onChange, hasTarget }: { overlays: Overlays;
   return (
     <div className="overlay-toggles" role="group" aria-label="Overlays">
       {toggle('changed', 'Changed since previous step')}
-      {toggle('wrong', 'Wrong vs target', !hasTarget)}
+      {toggle('wrong', 'Differs from target', !hasTarget)}
       {toggle('confidence', 'Confidence heatmap')}
     </div>
   );
@@ -185,7 +185,7 @@ export function FilmStrip({ trace, index, onIndex, overlays }: { trace: TraceDet
           onClick={() => onIndex(i)} data-step={s.step}>
           <AnswerGrid trace={trace} tokens={s.prediction} previous={i > 0 ? trace.steps[i - 1].prediction : null} overlays={{ changed: false, wrong: overlays.wrong, confidence: false }} cellSize={thumb} label={`step ${s.step}`} />
           <span className="frame-caption">
-            <strong>{s.step}</strong>{s.exact === true && <span className="ok"> ✓</span>}
+            <strong>{s.step}</strong>{(s.solved ?? s.exact) === true && <span className="ok"> ✓</span>}
             <span className="muted"> σ {s.haltProbability.toFixed(2)}{s.changedCells ? ` · Δ${s.changedCells}` : ''}</span>
           </span>
           {s.step === trace.trainingHaltStep && <span className="halt-mark">halts</span>}
@@ -306,7 +306,8 @@ function GridPanel({ title, note, className, children }: { title: string; note?:
 
 function stepNote(step: TraceDetail['steps'][number], changed: number, wrong: number | null): string {
   const parts = [`σ(q_halt) ${step.haltProbability.toFixed(3)}`, `${changed} changed`];
-  if (wrong !== null) parts.push(wrong === 0 ? 'exact ✓' : `${wrong} wrong · ${((step.cellAccuracy ?? 0) * 100).toFixed(0)}% cells`);
+  const outcome = answerOutcome(step, wrong);
+  if (outcome) parts.push(outcome);
   return parts.join(' · ');
 }
 

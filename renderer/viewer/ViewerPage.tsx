@@ -264,14 +264,14 @@ function StartPage({ initialRunId }: { initialRunId: number | null }) {
             <thead><tr><th className="num">Trace</th><th className="num">Run</th><th className="num">Checkpoint</th><th>Puzzle</th><th>Final</th><th className="num">Halts at</th><th>Flags</th><th>Traced</th></tr></thead>
             <tbody>
               {traces.map((t) => {
-                const s = t.summary as { exact?: boolean | null; trainingHaltStep?: number | null; steps?: number; flags?: { stuck: unknown; overthinking: unknown } };
+                const s = t.summary as { solved?: boolean | null; exact?: boolean | null; trainingHaltStep?: number | null; steps?: number; flags?: { stuck: unknown; overthinking: unknown } };
                 return (
                   <tr key={t.id} className="clickable" onClick={() => navigate(viewerHash({ trace: t.id }))}>
                     <td className="num"><a href={viewerHash({ trace: t.id })}>{t.id}</a></td>
                     <td className="num">{t.runId}</td>
                     <td className="num">{t.checkpointStep}</td>
                     <td className="mono">{shortKey(t.puzzleKey)}</td>
-                    <td>{s.exact === true ? <span className="ok">right</span> : s.exact === false ? <span className="bad">wrong</span> : '—'}</td>
+                    <td>{(s.solved ?? s.exact) === true ? <span className="ok">solved</span> : (s.solved ?? s.exact) === false ? <span className="bad">not solved</span> : '—'}</td>
                     <td className="num">{s.trainingHaltStep ?? `max (${s.steps ?? '?'})`}</td>
                     <td>{s.flags?.stuck ? <span className="flag flag-stuck small-flag">stuck</span> : null}{s.flags?.overthinking ? <span className="flag flag-overthinking small-flag">overthinking</span> : null}</td>
                     <td>{formatDateTime(t.createdAt)}</td>

@@ -21,7 +21,12 @@ function stepClick(onStep: (index: number) => void) {
 }
 
 export function HaltingChart({ trace, stepIndex, onStep }: { trace: TraceDetail; stepIndex: number; onStep: (index: number) => void }) {
-  const data = trace.steps.map((s) => ({ step: s.step, halt: s.haltProbability, cellAccuracy: s.cellAccuracy, exact: s.exact === null ? null : Number(s.exact) }));
+  const data = trace.steps.map((s) => ({
+    step: s.step, halt: s.haltProbability, cellAccuracy: s.cellAccuracy,
+    solved: (s.solved ?? s.exact) === null ? null : Number(s.solved ?? s.exact), exact: s.exact === null ? null : Number(s.exact),
+  }));
+  // The target match gets its own line only when some step is solved without matching it (another valid answer).
+  const solvedDiffers = trace.steps.some((s) => s.solved !== null && s.solved !== s.exact);
   const halt = trace.trainingHaltStep;
   return (
     <figure className="chart-panel viewer-chart" data-chart="Halting">
@@ -38,8 +43,9 @@ export function HaltingChart({ trace, stepIndex, onStep }: { trace: TraceDetail;
             {halt !== null && <ReferenceLine x={halt} stroke={HALT_COLOUR} label={{ value: `halts @${halt}`, position: 'insideTopRight', fontSize: 10, fill: HALT_COLOUR }} className="halt-step" />}
             <ReferenceLine x={trace.steps[stepIndex]?.step} stroke="#9aa3af" strokeDasharray="2 2" />
             <Line dataKey="halt" name="σ(q_halt)" stroke={HALT_COLOUR} strokeWidth={2} dot={{ r: 2 }} isAnimationActive={false} />
-            {trace.target && <Line dataKey="cellAccuracy" name="cell accuracy" stroke={ACCURACY_COLOUR} dot={{ r: 2 }} isAnimationActive={false} />}
-            {trace.target && <Line dataKey="exact" name="exact" type="stepAfter" stroke="#1f2430" strokeDasharray="4 2" dot={false} isAnimationActive={false} />}
+            {trace.target && <Line dataKey="cellAccuracy" name="cells = target" stroke={ACCURACY_COLOUR} dot={{ r: 2 }} isAnimationActive={false} />}
+            {trace.target && <Line dataKey="solved" name="solved" type="stepAfter" stroke="#1f2430" strokeDasharray="4 2" dot={false} isAnimationActive={false} />}
+            {trace.target && solvedDiffers && <Line dataKey="exact" name="matches target" type="stepAfter" stroke="#8a8f99" strokeDasharray="1 3" dot={false} isAnimationActive={false} />}
           </LineChart>
         </ResponsiveContainer>
       </div>

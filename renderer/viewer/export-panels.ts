@@ -28,9 +28,11 @@ export function givenPanels(trace: TraceDetail): ExportPanel[] {
   ];
 }
 
-/** One step's answer, captioned "step 3 (halt)" over "σ=0.87 ✓" (or the share of cells right). */
+/** One step's answer, captioned "step 3 (halt)" over "σ=0.87 ✓" when solved (by the rules; the target or another
+ *  valid answer), else the share of cells equal to the target. */
 export function stepPanel(trace: TraceDetail, step: TraceStepDetail): ExportPanel {
-  const outcome = step.exact === null ? '' : step.exact ? ' ✓' : ` ${Math.round((step.cellAccuracy ?? 0) * 100)}%`;
+  const solved = step.solved ?? step.exact;
+  const outcome = solved === null ? '' : solved ? ' ✓' : ` ${Math.round((step.cellAccuracy ?? 0) * 100)}%`;
   return {
     title: `step ${step.step}${step.step === trace.trainingHaltStep ? ' (halt)' : ''}`,
     subtitle: `σ=${step.haltProbability.toFixed(2)}${outcome}`,

@@ -1,7 +1,8 @@
 // Pure helpers of the step viewer: token sequences → grids through the run's mapping, per-step overlays
-// (changed since the previous step, wrong against the target), a cell's distribution over steps, and the
-// dataset view's aggregates (halting histogram, accuracy if stopped at step t, the step a puzzle became right).
-import type { EvaluationPuzzle, TraceDetail, TraceGridInfo } from '../../preload/contract.ts';
+// (changed since the previous step, wrong against the target), how a step's answer reads (solved by the rules
+// first, the target comparison second), a cell's distribution over steps, and the dataset view's aggregates
+// (halting histogram, accuracy if stopped at step t, the step a puzzle became right).
+import type { EvaluationPuzzle, TraceDetail, TraceGridInfo, TraceStepDetail } from '../../preload/contract.ts';
 
 /** Cell value for drawing; tokens the run does not draw (PAD) become -1, the "unknown" colour. */
 export function cellsOf(tokens: readonly number[], grid: TraceGridInfo): number[][] {
@@ -21,6 +22,18 @@ export function wrongCells(trace: TraceDetail, prediction: readonly number[]): n
   const target = trace.target;
   if (!target) return [];
   return prediction.flatMap((token, cell) => (target[cell] !== 0 && token !== target[cell] ? [cell] : []));
+}
+
+/** A step's answer in words: "exact ✓" when it is the target; "solved (by the rules) ✓ · differs from the target in
+ *  N cells" when it is another valid answer (a Sudoku with several solutions, another shortest path); else "not
+ *  solved · N wrong vs target". `differing` = wrongCells(…).length, null without a target. */
+export function answerOutcome(step: TraceStepDetail, differing: number | null): string {
+  const solved = step.solved ?? step.exact;
+  if (step.exact === true || (solved && differing === 0)) return 'exact ✓';
+  const cells = (n: number) => `${n} cell${n === 1 ? '' : 's'}`;
+  if (solved) return `solved (by the rules) ✓${differing === null ? '' : ` · differs from the target in ${cells(differing)}`}`;
+  if (differing === null) return solved === false ? 'not solved' : '';
+  return `not solved · ${differing} wrong vs target · ${((step.cellAccuracy ?? 0) * 100).toFixed(0)}% cells`;
 }
 
 /** Probability of each token at one cell, per step: rows = steps, columns = tokens. */
@@ -45,8 +58,9 @@ export function haltingSummary(trace: TraceDetail): string {
 // Dataset view
 
 export interface DatasetPuzzle extends EvaluationPuzzle {
-  /** 1/0 per step, when the evaluation recorded it. */
-  exactAtStep: number[] | null;
+  /** 1/0 per step: solved (by the task's rules where it has them), when the evaluation recorded it. Evaluations
+   *  before rule-based scoring recorded only the target match (exactAtStep), which is read instead. */
+  solvedAtStep: number[] | null;
   /** First step from which the answer stays right to the end ("critical step"); null if never. */
   becameRightAt: number | null;
   /** Right at some step but wrong at the last one. */
@@ -55,14 +69,14 @@ export interface DatasetPuzzle extends EvaluationPuzzle {
 
 export function datasetPuzzles(puzzles: readonly EvaluationPuzzle[]): DatasetPuzzle[] {
   return puzzles.map((puzzle) => {
-    const raw = puzzle.detail?.exactAtStep;
-    const exactAtStep = Array.isArray(raw) ? raw.map(Number) : null;
+    const raw = puzzle.detail?.solvedAtStep ?? puzzle.detail?.exactAtStep;
+    const solvedAtStep = Array.isArray(raw) ? raw.map(Number) : null;
     let becameRightAt: number | null = null;
-    if (exactAtStep) {
-      for (let s = exactAtStep.length; s >= 1 && exactAtStep[s - 1] === 1; s--) becameRightAt = s;
+    if (solvedAtStep) {
+      for (let s = solvedAtStep.length; s >= 1 && solvedAtStep[s - 1] === 1; s--) becameRightAt = s;
     }
-    const lostAnswer = exactAtStep ? exactAtStep.includes(1) && exactAtStep[exactAtStep.length - 1] !== 1 : false;
-    return { ...puzzle, exactAtStep, becameRightAt, lostAnswer };
+    const lostAnswer = solvedAtStep ? solvedAtStep.includes(1) && solvedAtStep[solvedAtStep.length - 1] !== 1 : false;
+    return { ...puzzle, solvedAtStep, becameRightAt, lostAnswer };
   });
 }
 
@@ -79,9 +93,9 @@ export function haltHistogram(puzzles: readonly DatasetPuzzle[], maxSteps: numbe
   return counts;
 }
 
-/** Exact accuracy if every puzzle were stopped at step t (index 0 = step 1); null without per-step detail. */
+/** Share solved if every puzzle were stopped at step t (index 0 = step 1); null without per-step detail. */
 export function accuracyIfStoppedAt(puzzles: readonly DatasetPuzzle[], maxSteps: number): (number | null)[] {
-  const withDetail = puzzles.filter((p) => p.exactAtStep);
+  const withDetail = puzzles.filter((p) => p.solvedAtStep);
   if (withDetail.length === 0) return new Array(maxSteps).fill(null);
-  return Array.from({ length: maxSteps }, (_, s) => withDetail.reduce((sum, p) => sum + (p.exactAtStep![s] ?? 0), 0) / withDetail.length);
+  return Array.from({ length: maxSteps }, (_, s) => withDetail.reduce((sum, p) => sum + (p.solvedAtStep![s] ?? 0), 0) / withDetail.length);
 }

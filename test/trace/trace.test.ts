@@ -9,7 +9,8 @@ import { createEngine, type Engine } from '../../main/train/engine.ts';
 import { evaluateEngine } from '../../main/train/evaluate.ts';
 import type { ExampleResult } from '../../main/train/scoring.ts';
 import type { TaskData } from '../../main/puzzles/task-data.ts';
-import { detectFlags, replayRecursion, trace, tokenProbabilities, topKPerCell } from '../../main/trace/trace.ts';
+import { detectFlags, judgeSteps, replayRecursion, trace, tokenProbabilities, topKPerCell } from '../../main/trace/trace.ts';
+import { sudokuSolvedCheck } from '../../main/puzzles/sudoku-task.ts';
 import { sequenceLength } from '../../main/trm/model.ts';
 import type { RunConfig } from '../../main/trm/config.ts';
 
@@ -44,7 +45,7 @@ function firstTestPuzzle() {
 
 test('a trace has N_sup steps, distributions that sum to 1, and the last prediction `trm eval` gives', async () => {
   const tensorsBefore = tf.memory().numTensors;
-  const result = await trace(engine, firstTestPuzzle());
+  const result = await trace(engine, firstTestPuzzle(), { isSolved: data.isSolved });
   assert.equal(tf.memory().numTensors, tensorsBefore, 'no tensors leak');
   const { seqLen: L, vocabSize: V, haltMaxSteps } = config.model;
   assert.equal(result.steps.length, haltMaxSteps);
@@ -81,6 +82,7 @@ test('a trace has N_sup steps, distributions that sum to 1, and the last predict
   assert.deepEqual(Array.from(result.steps.at(-1)!.prediction), Array.from(first.finalPrediction));
   assert.ok(Math.abs(result.steps.at(-1)!.qHaltLogit - first.finalQHaltLogit) < 1e-4);
   assert.deepEqual(result.steps.map((s) => s.exact), first.exactAtStep);
+  assert.deepEqual(result.steps.map((s) => s.solved), first.solvedAtStep);
 });
 
 test('the trace uses the EMA weights, not the raw ones', async () => {
@@ -166,4 +168,24 @@ test('flags on hand-made sequences', () => {
   // stuckSteps = 3 ignores a stretch of 2.
   assert.equal(detectFlags([a, a, b], [false, false, false], 3).stuck, null);
   assert.deepEqual(detectFlags([a, a], null), { stuck: null, overthinking: null });
+});
+
+test('a valid Sudoku answer other than the target is solved, so holding it is not "stuck"', () => {
+  // Two solutions (they differ in r1c1, r1c2, r3c1, r3c2); the target is the first, the model settles on the second.
+  const digits = (rows: string) => Int32Array.from(rows.replace(/\s/g, ''), (d) => (d === '.' ? 1 : Number(d) + 1));
+  const puzzle = digits('..34 3412 ..43 4321'), target = digits('1234 3412 2143 4321'), other = digits('2134 3412 1243 4321');
+  const wrong = other.slice();
+  wrong[0] = other[1];
+  const step = (prediction: Int32Array) => ({ prediction, exact: prediction.every((t, i) => t === target[i]) });
+  const steps = [step(wrong), step(other), step(other), step(other)];
+  // Against the target alone (no rule check) it reads as a wrong fixed point …
+  assert.deepEqual(judgeSteps(puzzle, steps).flags.stuck, { fromStep: 2, toStep: 4 });
+  // … by the rules it is solved from step 2 on: no flags, and the target comparison is kept beside it.
+  const judged = judgeSteps(puzzle, steps, sudokuSolvedCheck({ boxRows: 2, boxCols: 2 }));
+  assert.deepEqual(judged.steps.map((s) => s.solved), [false, true, true, true]);
+  assert.deepEqual(judged.steps.map((s) => s.exact), [false, false, false, false]);
+  assert.deepEqual(judged.flags, { stuck: null, overthinking: null });
+  // Solved, then a broken grid held: overthinking and stuck, judged by the rules.
+  const lost = judgeSteps(puzzle, [step(other), step(wrong), step(wrong)], sudokuSolvedCheck({ boxRows: 2, boxCols: 2 }));
+  assert.deepEqual(lost.flags, { stuck: { fromStep: 2, toStep: 3 }, overthinking: { rightAtStep: 1, wrongAtStep: 2 } });
 });

@@ -2,7 +2,8 @@
 // TRM_HOME, the real server and Chromium. Traces a pasted puzzle (with inner updates), scrubs with the keyboard,
 // toggles overlays, opens a cell's distribution, checks the halting chart, exports the film strip and the GIF
 // (checked with the test decoder and with Chromium's own), opens the dataset view and traces a puzzle from it,
-// and shows two checkpoints side by side. Screenshots: test-artifacts/.
+// and shows two checkpoints side by side. A Sudoku with two solutions: an answer that is the other solution reads
+// solved (not "4 wrong" and "stuck"), next to the target's "exact". Screenshots: test-artifacts/.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -64,10 +65,10 @@ test('trace a pasted puzzle: scrub, overlays, cell distribution, halting chart, 
   const answer = page.locator('.answer-panel');
   const wrongBefore = await answer.locator('.overlay-wrong').count();
   const summary = await answer.locator('.grid-note').innerText();
-  assert.equal(wrongBefore, /exact ✓/.test(summary) ? 0 : Number(/(\d+) wrong/.exec(summary)?.[1]));
-  await page.getByLabel('Wrong vs target').uncheck();
+  assert.equal(wrongBefore, /exact ✓/.test(summary) ? 0 : Number(/(\d+) wrong|differs from the target in (\d+)/.exec(summary)?.slice(1).find(Boolean)));
+  await page.getByLabel('Differs from target').uncheck();
   assert.equal(await answer.locator('.overlay-wrong').count(), 0);
-  await page.getByLabel('Wrong vs target').check();
+  await page.getByLabel('Differs from target').check();
   assert.equal(await page.locator('.confidence-panel').count(), 0);
   await page.getByLabel('Confidence heatmap').check();
   await page.locator('.confidence-panel svg rect').first().waitFor();
@@ -157,6 +158,62 @@ test('two checkpoints side by side on one held-out puzzle (the compare view link
   assert.equal(await stepLabel(), `step 1 / ${N}`);
   assert.equal(await page.locator('.pair-column .film-frame.current[data-step="1"]').count(), 2);
   await ui.shot('viewer-pair');
+});
+
+/** A stored trace of `traceId` in which every step answers `answer`, stored as a trace recorded before rule-based
+ *  scoring held it: target match, cell accuracy and flags against the target only. Returns the new trace's id. */
+async function storeTraceAnswering(traceId: number, answer: Int32Array): Promise<number> {
+  const [{ openDatabase }, { decodeTrace, encodeTrace }, { detectFlags, scorePrediction }] = await Promise.all([
+    import('../../db/index.ts'), import('../../main/trace/trace-codec.ts'), import('../../main/trace/trace.ts'),
+  ]);
+  const db = openDatabase();
+  try {
+    const { blob, ...row } = db.getTrace(traceId)!;
+    const stored = decodeTrace(blob);
+    const steps = stored.steps.map((s) => {
+      const { cellAccuracy, exact } = scorePrediction(answer, stored.input.labels!);
+      return { ...s, prediction: answer.slice(), cellAccuracy, exact, solved: undefined };
+    });
+    const flags = detectFlags(steps.map((s) => s.prediction), steps.map((s) => s.exact));
+    return db.addTrace({ runId: row.runId, checkpointStep: row.checkpointStep, puzzleKey: row.puzzleKey, innerSteps: false, summary: { ...row.summary, flags }, blob: encodeTrace({ ...stored, steps, flags }) });
+  } finally {
+    db.close();
+  }
+}
+
+test('a Sudoku with two solutions: the other valid answer reads solved, not wrong and stuck, beside the target\'s exact', { skip, timeout: 120_000 }, async () => {
+  // Blanks at r1c1, r1c2, r3c1, r3c2: 1 2 / 2 1 or 2 1 / 1 2 both complete the grid.
+  const twoSolutions = '..34\n3412\n..43\n4321';
+  const { traceId } = await ui.api.traces.create({ runId, puzzleText: twoSolutions, puzzleName: 'two-solutions.txt' });
+  const detail = await ui.api.traces.get({ traceId });
+  const target = Int32Array.from(detail.target!);
+  const other = target.slice();
+  for (const [a, b] of [[0, 1], [8, 9]]) [other[a], other[b]] = [target[b], target[a]];
+  assert.notDeepEqual(Array.from(other), Array.from(target));
+  const otherTrace = await storeTraceAnswering(traceId, other);
+  const targetTrace = await storeTraceAnswering(traceId, target);
+
+  await ui.open(`#/viewer?trace=${otherTrace}`);
+  await page.locator('.trace-view').waitFor({ timeout: 60_000 });
+  assert.match(await page.getByRole('note', { name: 'Puzzle warnings' }).innerText(), /several solutions.*any valid answer counts as solved/);
+  const note = await page.locator('.answer-panel .grid-note').innerText();
+  assert.match(note, /solved \(by the rules\) ✓ · differs from the target in 4 cells/);
+  assert.doesNotMatch(note, /wrong/);
+  assert.equal(await page.locator('[data-flag="stuck"]').count(), 0, 'a valid answer held is no wrong fixed point');
+  assert.match(await page.getByTestId('halting-summary').innerText(), /no stuck \/ overthinking flags/);
+  assert.equal(await page.locator('.film-frame .ok').count(), N, 'every step is marked solved');
+  // The target comparison stays: the differing cells are still marked, and the chart draws "matches target".
+  assert.equal(await page.locator('.answer-panel .overlay-wrong').count(), 4);
+  assert.match(await page.locator('[data-chart="Halting"]').innerText(), /matches target/);
+  await ui.shot('viewer-other-solution');
+
+  // Side by side: the target's answer is exact, the other one solved; neither is stuck.
+  await ui.open(`#/viewer?trace=${targetTrace}&with=${otherTrace}`);
+  await page.locator('.pair-column').nth(1).waitFor({ timeout: 60_000 });
+  assert.match(await page.locator('.pair-column').nth(0).locator('.answer-panel figcaption').innerText(), /exact ✓/);
+  assert.match(await page.locator('.pair-column').nth(1).locator('.answer-panel figcaption').innerText(), /solved \(by the rules\) ✓/);
+  assert.equal(await page.locator('.pair-column [data-flag="stuck"]').count(), 0);
+  await ui.shot('viewer-pair-two-solutions');
 });
 
 test('the viewer pages loaded without errors', { skip }, () => {

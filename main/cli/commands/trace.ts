@@ -78,6 +78,7 @@ export function traceJson(result: TraceRunResult): object {
       deltaY: round(s.deltaY),
       deltaZ: round(s.deltaZ),
       changedCells: s.changedCells,
+      ...(s.solved !== null && s.solved !== undefined ? { solved: s.solved } : {}),
       ...(s.cellAccuracy !== null ? { cellAccuracy: round(s.cellAccuracy), exact: s.exact } : {}),
     })),
     flags: trace.flags,
@@ -99,9 +100,11 @@ export function filmStrip(trace: Trace, data: TaskData, width: number): string {
   const panels: { title: string; body: string[]; footer: string[] }[] = [];
   panels.push({ title: 'input', body: data.render(trace.input.inputs).split('\n'), footer: [] });
   for (const s of trace.steps) {
-    const verdict = s.exact === null ? '' : s.exact ? ' ✓' : ' ✗';
+    // ✓ solved (by the task's rules: the target or another valid answer), ✗ not.
+    const solved = s.solved ?? s.exact;
+    const verdict = solved === null ? '' : solved ? ' ✓' : ' ✗';
     const footer = [`σ(q_halt) ${s.haltProbability.toFixed(3)}${s.step === trace.trainingHaltStep ? ' ◀halt' : ''}`];
-    if (s.cellAccuracy !== null) footer.push(`cells ${(s.cellAccuracy * 100).toFixed(0)}%`);
+    if (s.cellAccuracy !== null) footer.push(`cells = target ${(s.cellAccuracy * 100).toFixed(0)}%`);
     footer.push(`Δy ${s.deltaY.toFixed(2)}`);
     panels.push({ title: `step ${s.step}${verdict}`, body: data.render(s.prediction).split('\n'), footer });
   }
@@ -134,7 +137,7 @@ function summaryLine(result: TraceRunResult): string {
   const { trace } = result;
   const halt = trace.trainingHaltStep === null ? `ran to the maximum (${trace.steps.length} steps; q_halt never > 0)` : `training-time halting would stop at step ${trace.trainingHaltStep}`;
   const flags = [
-    trace.flags.stuck ? `stuck: same wrong answer at steps ${trace.flags.stuck.fromStep}–${trace.flags.stuck.toStep}` : '',
+    trace.flags.stuck ? `stuck: same unsolved answer at steps ${trace.flags.stuck.fromStep}–${trace.flags.stuck.toStep}` : '',
     trace.flags.overthinking ? `overthinking: right at step ${trace.flags.overthinking.rightAtStep}, wrong at step ${trace.flags.overthinking.wrongAtStep}` : '',
   ].filter(Boolean);
   return [

@@ -53,6 +53,15 @@ export interface RunInfo {
   activeMs: number;
 }
 
+/** A piece of a run's log (runs.log). */
+export interface RunLogChunk {
+  text: string;
+  nextByte: number;
+  /** The log file's size now: nextByte < size means there is more to read at once. */
+  size: number;
+  reset: boolean;
+}
+
 export interface MetricSummary {
   lastStep: number;
   lastWallTimeMs: number;
@@ -443,6 +452,13 @@ export const CHANNELS = {
       archived: z.boolean().optional(),
     }),
     reply: reply<RunInfo>(),
+  },
+  /** The run's log (runs/<id>/train.log: its jobs' output and milestones) from byte `fromByte`, at most 256 KiB
+   *  cut after a newline; read again from `nextByte` to follow it. `reset`: the log was rotated since `fromByte`,
+   *  and `text` starts the new file. */
+  'runs.log': {
+    payload: z.strictObject({ runId, fromByte: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).default(0) }),
+    reply: reply<RunLogChunk>(),
   },
   /** Refused while a job is running the run (stop or kill it first). */
   'runs.delete': { payload: z.strictObject({ runId }), reply: reply<{ deleted: boolean }>() },

@@ -4,6 +4,7 @@ import { rmSync } from 'node:fs';
 import { ApiError, MAX_JOB_CONCURRENCY, type AppInfo, type CompareViewState, type JsonValue, type RunSummaryInfo } from '../../preload/contract.ts';
 import type { CheckpointRef, TrmDb } from '../../db/index.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import { readRunLog, runLogPath } from '../jobs/run-log.ts';
 import { describeConfigFields } from '../trm/config.ts';
 import { findPreset, PRESETS } from '../trm/presets.ts';
 import type { Handlers } from './register.ts';
@@ -84,6 +85,10 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
     'runs.update': ({ runId, ...patch }) => {
       runSummary(runId);
       return db.updateRun(runId, patch);
+    },
+    'runs.log': ({ runId, fromByte }) => {
+      runSummary(runId);
+      return readRunLog(runLogPath(app.workspace, runId), fromByte);
     },
     'runs.delete': async ({ runId }) => {
       requireNoJob(runId, 'delete');

@@ -46,12 +46,16 @@ async function run({ spec, trainerModule }: Extract<ToJobMessage, { type: 'start
   const onEvent = throttle.push;
   try {
     const trainer = (await import(pathToFileURL(trainerModule).href)) as JobTrainer;
-    if (spec.kind === 'train') await trainer.trainRun(spec.runId, { signal: abort.signal, onEvent, minutes: spec.minutes });
+    // Warnings go to stderr, which the queue writes to the run's log, marked so the Logs view highlights them.
+    const warn = (message: string) => console.warn(`warning: ${message}`);
+    if (spec.kind === 'train') await trainer.trainRun(spec.runId, { signal: abort.signal, onEvent, minutes: spec.minutes, warn });
     else await trainer.evaluateRun(spec.runId, { checkpoint: spec.checkpoint, signal: abort.signal, onEvent });
     throttle.flush();
     await post({ type: 'completed' });
   } catch (error) {
     throttle.flush();
+    // A bug's stack trace goes to the run's log; an expected failure (bad data, a damaged checkpoint) is its message.
+    if (!(error as { expected?: boolean } | null)?.expected) console.error(error);
     await post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }
   // Leave even if the trainer left handles (timers, wasm threads) open.

@@ -21,6 +21,6 @@ export type FromJobMessage =
 
 /** The functions a job process calls; main/train/run.ts provides them (see trainer.ts). */
 export interface JobTrainer {
-  trainRun(runId: number, opts: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; minutes?: number }): Promise<void>;
+  trainRun(runId: number, opts: { signal?: AbortSignal; onEvent?: (event: TrainEvent) => void; minutes?: number; warn?: (message: string) => void }): Promise<void>;
   evaluateRun(runId: number, opts: { checkpoint?: string; signal?: AbortSignal; onEvent?: (event: TrainEvent) => void }): Promise<unknown>;
 }

@@ -5,15 +5,17 @@
 // Waiting jobs are stored in the database (queued_jobs) from enqueue until they start or are cancelled, so a quit
 // or a crash loses none: the next start calls restore() and they wait again in their order. An evaluation keeps
 // its row while it runs, marked with this process's pid, so one that a crash cut short is queued again too.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { PACKAGE_ROOT } from '../common/paths.ts';
+import { PACKAGE_ROOT, workspaceDir } from '../common/paths.ts';
 import { MAX_JOB_CONCURRENCY, type JobInfo, type JobState, type WorkbenchEvent } from '../../preload/contract.ts';
 import type { NewQueuedJob, QueuedJobRow, RunPatch, RunRow } from '../../db/index.ts';
 import { isProcessAlive } from '../../db/recovery.ts';
 import { CORES_ENV } from '../trm/data-parallel.ts';
 import { forkJobProcess, type JobProcess, type JobProcessLauncher } from './launcher.ts';
 import type { FromJobMessage, JobSpec } from './protocol.ts';
+import { RunLogWriter, runLogPath } from './run-log.ts';
+import type { TrainEvent } from '../train/events.ts';
 
 /** The trainer module job processes load by default. */
 export const DEFAULT_TRAINER_MODULE = join(PACKAGE_ROOT, 'main', 'train', 'run.ts');
@@ -39,6 +41,8 @@ export interface JobQueueOptions {
   trainerModule?: string;
   /** Environment of job processes (default: this process's). */
   env?: NodeJS.ProcessEnv;
+  /** The workspace whose runs/<id>/train.log each job appends to (default: the jobs' TRM_HOME, else the app's). */
+  workspace?: string;
   /** Job status changes and the jobs' (already throttled) train events. */
   onEvent?: (event: WorkbenchEvent) => void;
   /** Warnings, such as a stored job that cannot be restored (default console.warn). */
@@ -67,6 +71,8 @@ interface Job {
   /** Its queued_jobs row while it waits (and, for an evaluation, while it runs); null once gone. */
   storedId: number | null;
   process: JobProcess | null;
+  /** The run's log while the job runs (runs/<id>/train.log). */
+  log: RunLogWriter | null;
   /** What the job process reported before exiting, if anything. */
   outcome: FromJobMessage | null;
   stopRequested: boolean;
@@ -121,6 +127,7 @@ export class JobQueue {
   private readonly launch: JobProcessLauncher;
   private readonly trainerModule: string;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly workspace: string;
   private readonly emit: (event: WorkbenchEvent) => void;
   private readonly warn: (message: string) => void;
   private readonly pid: number;
@@ -134,6 +141,7 @@ export class JobQueue {
     this.launch = options.launch ?? forkJobProcess;
     this.trainerModule = options.trainerModule ?? DEFAULT_TRAINER_MODULE;
     this.env = options.env ?? process.env;
+    this.workspace = options.workspace ?? (this.env.TRM_HOME ? resolve(this.env.TRM_HOME) : workspaceDir());
     this.emit = options.onEvent ?? (() => {});
     this.warn = options.warn ?? ((message) => console.warn(message));
     this.pid = options.pid ?? process.pid;
@@ -286,7 +294,7 @@ export class JobQueue {
     const job: Job = {
       info: { jobId: this.nextJobId++, runId: spec.runId, kind: spec.kind, state: 'queued', queuedAtMs, startedAtMs: null, endedAtMs: null, error: null,
         ...(spec.kind === 'evaluate' && spec.checkpoint !== undefined ? { checkpoint: spec.checkpoint } : {}) },
-      spec, storedId, process: null, outcome: null, stopRequested: false, killRequested: false, ended, markEnded,
+      spec, storedId, process: null, log: null, outcome: null, stopRequested: false, killRequested: false, ended, markEnded,
     };
     this.jobs.push(job);
     this.announce(job);
@@ -349,6 +357,8 @@ export class JobQueue {
       return;
     }
     job.info.startedAtMs = Date.now();
+    job.log = new RunLogWriter(runLogPath(this.workspace, job.spec.runId));
+    job.log.note(`job ${job.info.jobId}: ${describeSpec(job.spec)}`);
     this.setState(job, 'running');
     let child: JobProcess;
     try {
@@ -362,9 +372,13 @@ export class JobQueue {
     // Until the trainer marks its run 'running', the run says which process has it: if this workbench and the job
     // die before training begins, the next start finds the pid gone and marks the run interrupted (db/recovery.ts).
     if (job.spec.kind === 'train' && child.pid !== undefined) this.patchRun(job.spec.runId, { pid: child.pid });
+    child.onOutput?.((stream, text) => job.log?.output(stream, text));
     child.onMessage((message) => {
-      if (message.type === 'event') this.emit({ type: 'train', event: message.event });
-      else job.outcome = message;
+      if (message.type === 'event') {
+        const line = logLine(message.event);
+        if (line) job.log?.note(line);
+        this.emit({ type: 'train', event: message.event });
+      } else job.outcome = message;
     });
     child.onExit((code, signal) => this.onProcessExit(job, code, signal));
     child.send({ type: 'start', spec: job.spec, trainerModule: this.trainerModule });
@@ -407,6 +421,11 @@ export class JobQueue {
     }
     job.info.endedAtMs = Date.now();
     job.info.error = error;
+    if (job.log) {
+      job.log.flush();
+      job.log.note(`job ${job.info.jobId} ${state}${error ? ` (error: ${error})` : ''}`);
+      job.log = null;
+    }
     this.setState(job, state);
     job.markEnded();
     this.forgetOldJobs();
@@ -425,6 +444,24 @@ export class JobQueue {
 
   private announce(job: Job): void {
     this.emit({ type: 'job', job: { ...job.info } });
+  }
+}
+
+function describeSpec(spec: JobSpec): string {
+  if (spec.kind === 'evaluate') return `evaluate ${spec.checkpoint ?? 'the best checkpoint'}`;
+  return `train${spec.minutes ? ` for at most ${spec.minutes} min` : ''}`;
+}
+
+/** The run's milestones in its log (not every step: the charts have those). */
+function logLine(event: TrainEvent): string | null {
+  const metrics = (values: Record<string, number>) => Object.entries(values).map(([key, value]) => `${key} ${Number.isInteger(value) ? value : value.toFixed(4)}`).join(', ');
+  switch (event.type) {
+    case 'started': return `training from step ${event.resumedFromStep} to ${event.totalSteps} on ${event.backend} ${event.backendVersion}${event.backendDevice ? ` (${event.backendDevice})` : ''}, ${event.parameterCount} parameters, ${event.threads} thread(s)`;
+    case 'eval': return `step ${event.step}: evaluation: ${metrics(event.metrics)}`;
+    case 'checkpoint': return `step ${event.step}: checkpoint saved${event.aliases.length ? ` (${event.aliases.join(', ')})` : ''}`;
+    case 'done': return `${event.status} at step ${event.step}`;
+    case 'error': return `error: ${event.message}`;
+    default: return null;
   }
 }
 

@@ -8,6 +8,7 @@ import { Markdown } from '../common/Markdown.tsx';
 import { RUN_COLOURS, runColour } from '../common/palette.ts';
 import { navigate, useApi, useWorkbenchEvents } from '../app/workbench.tsx';
 import { RunCharts } from './charts/RunCharts.tsx';
+import { RunLog } from './RunLog.tsx';
 import type { LiveRuns } from './live-runs.ts';
 import { RunProgress, RunStatusBadge } from './RunStatusBadge.tsx';
 
@@ -26,8 +27,12 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   // This run's evaluation jobs this session, by job id: shown while under way, and a failure until the next one.
   const [evaluationJobs, setEvaluationJobs] = useState<ReadonlyMap<number, JobInfo>>(new Map());
+  // Bumped by each job change on this run, so the log reads what a job wrote as it started or ended.
+  const [jobVersion, setJobVersion] = useState(0);
   const noteJob = useCallback((job: JobInfo) => {
-    if (job.runId !== runId || job.kind !== 'evaluate') return;
+    if (job.runId !== runId) return;
+    setJobVersion((version) => version + 1);
+    if (job.kind !== 'evaluate') return;
     setEvaluationJobs((previous) => new Map(previous).set(job.jobId, job));
   }, [runId]);
   useEffect(() => {
@@ -125,6 +130,9 @@ export function RunPage({ runId, live }: { runId: number; live: LiveRuns }) {
           <RunLabels run={run} onUpdate={update} />
         </section>
       </div>
+
+      <RunLog runId={run.id} version={jobVersion}
+        live={STOPPABLE.has(run.status) || [...evaluationJobs.values()].some((job) => EVALUATION_ACTIVE.has(job.state))} />
 
       <section className="panel">
         <h2>Configuration</h2>

@@ -438,6 +438,8 @@ export const CHANNELS = {
       tags: z.array(shortText).max(50).optional(),
       notes: z.string().max(100_000).optional(),
       start: z.boolean().default(true),
+      /** A time budget: training stops (with a checkpoint) after this many minutes, or at maxSteps if sooner. */
+      minutes: z.number().positive().max(100_000).optional(),
     }),
     /** `warnings`: as in EstimateInfo (the run trains on the files that loaded); absent when there are none. */
     reply: reply<{ runId: number; job: JobInfo | null; warnings?: string[] }>(),

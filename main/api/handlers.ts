@@ -76,11 +76,11 @@ export function createHandlers({ db, jobs, trainer, app }: ApiContext): Handlers
   return {
     'runs.list': (filter) => db.listRuns(filter),
     'runs.get': ({ runId }) => runSummary(runId),
-    'runs.create': async ({ start, ...options }) => {
+    'runs.create': async ({ start, minutes, ...options }) => {
       requirePreset(options.preset);
       const backend = options.backend ?? db.getSetting<string>(BACKEND_SETTING);
       const { runId, warnings } = await trainer.createRun({ ...options, backend }, db);
-      return { runId, job: start ? jobs.enqueue({ kind: 'train', runId }) : null, ...(warnings && warnings.length > 0 ? { warnings } : {}) };
+      return { runId, job: start ? jobs.enqueue({ kind: 'train', runId, minutes }) : null, ...(warnings && warnings.length > 0 ? { warnings } : {}) };
     },
     'runs.update': ({ runId, ...patch }) => {
       runSummary(runId);

@@ -1,12 +1,14 @@
 // The new-run form: pick a preset, adjust any config field (each shows its default and a one-line explanation),
-// pick a backend, see the parameter count and memory estimate, start. The backend validates every change
-// (config.estimate) and again on create; its per-field errors appear next to the fields.
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
-import { ApiError, type BackendAvailabilityInfo, type ConfigFieldInfo, type EstimateInfo, type PresetInfo } from '../../preload/contract.ts';
-import { formatBytes, formatCount } from '../common/format.ts';
+// pick a backend and an optional time limit in minutes, see the parameter count, memory and duration estimates,
+// start. The backend validates every change (config.estimate) and again on create; its per-field errors appear
+// next to the fields. Without a GPU the form starts on a CPU-scale preset.
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { ApiError, type BackendAvailabilityInfo, type ConfigFieldInfo, type EstimateInfo, type PresetInfo, type RunSummaryInfo } from '../../preload/contract.ts';
+import { formatBytes, formatCount, formatDuration } from '../common/format.ts';
 import { formatRoute, withQuery, type Route } from '../app/route.ts';
 import { navigate, useApi } from '../app/workbench.tsx';
 import { clientFieldError, fieldDisplayValue, changedOverrides } from './config-form.ts';
+import { measuredStepTime, plannedDuration } from './duration-estimate.ts';
 
 const BACKEND_LABELS: Record<BackendAvailabilityInfo['name'], string> = {
   tensorflow: 'Native TensorFlow (tfjs-node)', webgpu: 'WebGPU (Dawn)', wasm: 'WASM (SIMD)', cpu: 'Pure JS',
@@ -30,6 +32,11 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
+  /** The time budget as typed: '' = none (train to maxSteps). */
+  const [minutes, setMinutes] = useState('');
+  /** Earlier runs, for a step time measured on this machine. */
+  const [runs, setRuns] = useState<RunSummaryInfo[]>([]);
+  const presetChosenForMachine = useRef(false);
   const presetName = route.query.get('preset') ?? '';
   // Field values given in the address as `o.<path>=<value>` (the puzzle library's "Train on this set" passes
   // data.tasks this way) start the form changed from the preset's defaults.
@@ -38,6 +45,7 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
 
   useEffect(() => {
     api.presets.list().then(setPresets, (e: unknown) => setFormError(String(e)));
+    api.runs.list({ includeArchived: true }).then(setRuns, () => {}); // without them there is just no duration estimate
     api.app.backends().then((list) => {
       setBackends(list);
       api.app.info().then((info) => { if (list.some((b) => b.available && b.name === info.backend)) setBackend(info.backend as Backend); }, () => {});
@@ -83,8 +91,28 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
     return () => { cancelled = true; clearTimeout(timer); };
   }, [api, fields, presetName, overridesKey]);
 
+  // Without a GPU (no available webgpu adapter) a paper-scale preset would take days: start on a CPU-scale one.
+  useEffect(() => {
+    if (presetChosenForMachine.current || !presets || !backends) return;
+    presetChosenForMachine.current = true;
+    if (presetName || backends.some((b) => b.name === 'webgpu' && b.available)) return;
+    const cpuPreset = presets.find((p) => p.scale === 'cpu');
+    if (cpuPreset) choosePreset(cpuPreset.name);
+  }, [presets, backends, presetName]);
+
+  const minutesValue = minutes.trim() === '' ? null : Number(minutes);
+  const minutesError = minutesValue !== null && !(Number.isFinite(minutesValue) && minutesValue > 0 && minutesValue <= 100_000) ? 'a number of minutes above 0' : null;
+  const fieldNumber = (path: string): number => {
+    const field = fields?.find((f) => f.path === path);
+    return field ? Number(values[path] ?? fieldDisplayValue(field)) : NaN;
+  };
+  const stepTime = preset && fields ? measuredStepTime(runs, preset.name, fieldNumber('train.batchSize')) : null;
+  // A step time measured on another model size is only a rough guide: say so.
+  const measuredModel = (runs.find((run) => run.id === stepTime?.runId)?.config.model ?? {}) as Record<string, unknown>;
+  const sameModel = (fields ?? []).filter((f) => f.section === 'model').every((f) => String(measuredModel[f.path.split('.')[1]]) === (values[f.path] ?? fieldDisplayValue(f)));
+
   const errorFor = (path: string): string | undefined => clientErrors[path] ?? serverErrors[path];
-  const hasErrors = Object.keys(clientErrors).length > 0 || Object.keys(serverErrors).length > 0;
+  const hasErrors = Object.keys(clientErrors).length > 0 || Object.keys(serverErrors).length > 0 || minutesError !== null;
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -93,7 +121,7 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
     setFormError(null);
     try {
       const tagList = tags.split(',').map((t) => t.trim()).filter((t) => t.length > 0);
-      const { runId } = await api.runs.create({ preset: preset.name, overrides, ...(backend ? { backend } : {}), tags: tagList, ...(name.trim() ? { name: name.trim() } : {}) });
+      const { runId } = await api.runs.create({ preset: preset.name, overrides, ...(backend ? { backend } : {}), tags: tagList, ...(name.trim() ? { name: name.trim() } : {}), ...(minutesValue !== null ? { minutes: minutesValue } : {}) });
       onCreated();
       navigate(formatRoute(['runs', runId]));
     } catch (error) {
@@ -158,12 +186,20 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
                   <option key={b.name} value={b.name} disabled={!b.available} title={b.detail}>{BACKEND_LABELS[b.name]} — {b.available ? b.detail : `unavailable: ${b.detail}`}</option>
                 ))}
               </select>
+              <label htmlFor="run-minutes">Time limit (minutes)</label>
+              <div>
+                <input id="run-minutes" inputMode="decimal" value={minutes} placeholder="none: train to maxSteps" aria-invalid={minutesError ? true : undefined}
+                  onChange={(e) => setMinutes(e.target.value)} />
+                <span className="muted small"> stops with a checkpoint after this long, or at maxSteps if sooner (like trm train --minutes)</span>
+                {minutesError && <div className="field-error" role="alert">{minutesError}</div>}
+              </div>
             </div>
             <div className="estimate" aria-live="polite" data-testid="estimate">
               {estimate && Object.keys(estimate.errors).length === 0
                 ? <>Parameters <strong>{formatCount(estimate.parameterCount)}</strong> · estimated memory <strong>{formatBytes(estimate.memoryBytes)}</strong></>
                 : <span className="muted">{hasErrors ? 'Fix the highlighted fields to see the estimate.' : 'Estimating…'}</span>}
             </div>
+            <DurationEstimate steps={fieldNumber('train.maxSteps')} stepTime={stepTime} sameModel={sameModel} minutes={minutesError ? null : minutesValue} presetName={preset.name} />
             {estimate?.warnings && estimate.warnings.length > 0 && (
               <div className="warning-banner" role="note" aria-label="Data warnings">
                 {estimate.warnings.map((warning) => <div key={warning}>{warning}</div>)}
@@ -179,6 +215,28 @@ export function NewRunForm({ route, onCreated }: { route: Route; onCreated: () =
         </>
       )}
     </form>
+  );
+}
+
+/** The training time at the measured step time, or what to do without one. */
+function DurationEstimate({ steps, stepTime, sameModel, minutes, presetName }: { steps: number; stepTime: ReturnType<typeof measuredStepTime>; sameModel: boolean; minutes: number | null; presetName: string }) {
+  if (!Number.isFinite(steps) || steps <= 0) return null;
+  if (!stepTime) {
+    return (
+      <div className="estimate muted" data-testid="duration-estimate">
+        No step time measured for {presetName} on this machine yet{minutes !== null ? `: the run stops after ${minutes} min at the latest` : ': a first run (or a time limit) tells how long it takes'}.
+      </div>
+    );
+  }
+  const planned = plannedDuration(steps, stepTime.msPerStep, minutes);
+  const measured = <span className="muted"> at {stepTime.msPerStep < 10 ? stepTime.msPerStep.toFixed(1) : Math.round(stepTime.msPerStep)} ms/step, measured on <a href={`#/runs/${stepTime.runId}`}>run #{stepTime.runId}</a>{sameModel ? '' : ' (a different model size: a rough guide)'}; evaluations extra</span>;
+  return (
+    <div className="estimate" data-testid="duration-estimate">
+      {planned.limitedByTime
+        ? <>Stops after <strong>{minutes} min</strong> at about step <strong>{formatCount(planned.steps)}</strong> of {formatCount(steps)}</>
+        : <>Training takes about <strong>{formatDuration(planned.durationMs)}</strong> ({formatCount(steps)} steps{minutes !== null ? `, within the ${minutes}-minute limit` : ''})</>}
+      {measured}
+    </div>
   );
 }
 

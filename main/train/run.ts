@@ -155,6 +155,8 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
   const emit = (event: TrainEvent) => options.onEvent?.(event);
   const warn = options.warn ?? ((message: string) => console.warn(message));
   let engine: Engine | undefined;
+  /** The run's training time so far, once this session has begun training (see sessionStarted). */
+  let activeMs: (() => number) | undefined;
   try {
     db.markInterruptedRuns(); // a run whose process died (SIGKILL, power loss) is 'interrupted', never left 'running'
     const run = db.getRun(runId);
@@ -223,10 +225,11 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     let lastTrainExact = 0;
     // Running time counts this session from here, on top of the earlier sessions' (not the time in between).
     const sessionStarted = Date.now();
-    const activeMs = () => run.activeMs + (Date.now() - sessionStarted);
+    const sessionActiveMs = () => run.activeMs + (Date.now() - sessionStarted);
+    activeMs = sessionActiveMs;
     const flush = (step: number) => {
       if (pending.length > 0) db.appendMetrics(runId, pending.splice(0));
-      db.updateRun(runId, { step, activeMs: activeMs() });
+      db.updateRun(runId, { step, activeMs: sessionActiveMs() });
       lastFlush = Date.now();
     };
     const trainStarted = Date.now();
@@ -292,13 +295,13 @@ export async function trainRun(runId: number, options: TrainRunOptions = {}): Pr
     );
     flush(result.step);
     const finished = result.status === 'finished';
-    db.updateRun(runId, { status: finished ? 'finished' : 'stopped', pid: null, endedAt: Date.now(), step: result.step, activeMs: activeMs() });
+    db.updateRun(runId, { status: finished ? 'finished' : 'stopped', pid: null, endedAt: Date.now(), step: result.step, activeMs: sessionActiveMs() });
     const summary = db.getMetricSummaries([runId])[runId] ?? {};
     emit({ type: 'done', runId, status: result.status, step: result.step, summary: Object.fromEntries(Object.entries(summary).map(([k, s]) => [k, s.lastValue])) });
   } catch (error) {
     const message = describeFailure(error);
     try {
-      if (db.getRun(runId)) db.updateRun(runId, { status: 'failed', pid: null, endedAt: Date.now(), error: message });
+      if (db.getRun(runId)) db.updateRun(runId, { status: 'failed', pid: null, endedAt: Date.now(), error: message, ...(activeMs ? { activeMs: activeMs() } : {}) });
     } catch {
       // The database itself failed (e.g. the disk is full): the run is marked interrupted on next start instead.
     }

@@ -37,17 +37,18 @@ export function summaryColumns(runs: readonly RunSummaryInfo[]): SummaryColumn[]
   }
   columns.push(
     { id: 'mean_steps', label: 'Mean sup. steps (eval)', better: 'lower', value: (r) => metric(r, 'eval/steps', 'lastValue'), format: (v) => v.toFixed(2), formatDelta: signed((v) => v.toFixed(2)) },
-    { id: 'wall_time', label: 'Wall time', better: 'lower', value: (r, extra) => wallTimeMs(r, extra.now), format: formatDuration, formatDelta: signed(formatDuration) },
+    { id: 'wall_time', label: 'Training time', better: 'lower', value: (r, extra) => wallTimeMs(r, extra.now), format: formatDuration, formatDelta: signed(formatDuration) },
     { id: 'parameters', label: 'Parameters', better: 'none', value: (r, extra) => extra.parameterCounts[r.id] ?? null, format: formatCount, formatDelta: signed(formatCount) },
     { id: 'backend', label: 'Backend', better: 'none', value: (r) => r.backend || null, format: String, formatDelta: () => '' },
   );
   return columns;
 }
 
-/** Time from the run's first start to its end (or now, while it runs). */
+/** Time the run spent training, over all its sessions (not the time it sat stopped); a live run's stored figure
+ *  was written at updatedAt, so the time since counts too. */
 export function wallTimeMs(run: RunSummaryInfo, now: number): number | null {
   if (run.startedAt === null) return null;
-  return (run.endedAt ?? (run.status === 'running' ? now : run.updatedAt)) - run.startedAt;
+  return run.activeMs + (run.status === 'running' ? Math.max(0, now - run.updatedAt) : 0);
 }
 
 /** Per column, the run ids holding its best value (ties all win); none for columns without a direction, with

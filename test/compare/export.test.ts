@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { csvField, metricsCsv, metricsJson } from '../../renderer/compare/export.ts';
 import { filterPuzzles, puzzleMatrix } from '../../renderer/compare/puzzle-matrix.ts';
-import { bestRunIds, summaryColumns } from '../../renderer/compare/summary.ts';
+import { bestRunIds, summaryColumns, wallTimeMs } from '../../renderer/compare/summary.ts';
 import type { RunSummaryInfo } from '../../preload/contract.ts';
 
 const runs = [
@@ -59,4 +59,12 @@ test('summary: best per column by direction, none when every run ties', () => {
   assert.deepEqual([...best.get('best_exact')!], [2, 3]);
   assert.equal(best.has('mean_steps'), false, 'all equal: nothing highlighted');
   assert.equal(best.has('backend'), false);
+});
+
+test('summary: the time column counts training time, not the hours a run sat stopped between sessions', () => {
+  const hourAgo = 1_000_000_000 - 3_600_000;
+  const run = { id: 1, backend: 'cpu', startedAt: hourAgo, endedAt: 1_000_000_000, activeMs: 5000, status: 'finished', updatedAt: 1_000_000_000, metrics: {} } as unknown as RunSummaryInfo;
+  assert.equal(wallTimeMs(run, 1_000_000_000), 5000);
+  const live = { ...run, status: 'running', endedAt: null, updatedAt: 1_000_000_000 - 400 } as RunSummaryInfo;
+  assert.equal(wallTimeMs(live, 1_000_000_000), 5400, 'a live run: its stored time plus the time since it was written');
 });

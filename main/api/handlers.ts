@@ -23,8 +23,17 @@ export interface ApiTrainer {
 export function lazyTrainer(): ApiTrainer {
   const load = () => import('../train/run.ts');
   return {
-    createRun: async (options, db) => (await load()).createRun(options, db),
-    estimateRun: async (preset, overrides) => (await load()).estimateRun(preset, overrides),
+    // Data that takes long to read (the shared ARC sets) is read in slices first, between other requests.
+    createRun: async (options, db) => {
+      const run = await load();
+      await run.warmRunData(options.preset, options.overrides);
+      return run.createRun(options, db);
+    },
+    estimateRun: async (preset, overrides) => {
+      const run = await load();
+      await run.warmRunData(preset, overrides);
+      return run.estimateRun(preset, overrides);
+    },
     runDirectory: async (runId) => (await load()).runDirectory(runId),
   };
 }

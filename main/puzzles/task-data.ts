@@ -135,6 +135,18 @@ export function taskShape(config: DataConfig): TaskShape | null {
   return shapes.get(config.kind)?.(config) ?? null;
 }
 
+const warmups = new Map<DataConfig['kind'], (config: DataConfig) => Promise<void>>();
+
+/** A task whose data takes long to read registers a warm-up that reads it between other work (in slices), so that
+ *  opening it afterwards is quick: the server awaits it before an estimate or a run start. */
+export function registerTaskWarmup(kind: DataConfig['kind'], warm: (config: DataConfig) => Promise<void>): void {
+  warmups.set(kind, warm);
+}
+
+export async function warmTaskData(config: DataConfig): Promise<void> {
+  await warmups.get(config.kind)?.(config);
+}
+
 /** Builds the data of a run. Task modules register themselves when main/puzzles/index.ts is imported. */
 export function openTaskData(config: DataConfig, seed: number): TaskData {
   const factory = factories.get(config.kind);

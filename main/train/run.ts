@@ -6,7 +6,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import { ExpectedError } from '../common/errors.ts';
 import { isProcessAlive, openDatabase, type CheckpointRow, type RunRow, type TrmDb } from '../../db/index.ts';
 import { isInsideFolder, workspaceDir } from '../common/paths.ts';
-import { HEADLINE_METRIC_DEFAULT, openTaskData, taskShape, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
+import { HEADLINE_METRIC_DEFAULT, openTaskData, taskShape, warmTaskData, type TaskData, type TaskShape } from '../puzzles/task-data.ts';
 import '../puzzles/index.ts';
 import { applyOverrides, ConfigError, validateRunConfig, type RunConfig } from '../trm/config.ts';
 import { presetConfig } from '../trm/presets.ts';
@@ -79,6 +79,18 @@ function withDataSizes(config: RunConfig, sizes: TaskShape): RunConfig {
 }
 
 /** Parameter count and a rough memory estimate for the new-run form, without building anything. */
+/** Reads the data a preset needs between other work (the server awaits this before estimateRun or createRun, so the
+ *  shared ARC sets' ≈1,000 files are not parsed in one block); a bad config is left for those to report. */
+export async function warmRunData(preset: string, overrides: Record<string, string> = {}): Promise<void> {
+  let config: RunConfig;
+  try {
+    config = checkedPresetConfig(preset, overrides);
+  } catch {
+    return;
+  }
+  await warmTaskData(config.data);
+}
+
 export function estimateRun(preset: string, overrides: Record<string, string> = {}): { parameterCount: number; memoryBytes: number; errors: Record<string, string>; warnings: string[] } {
   try {
     // Sudoku and mazes know their sizes from the config: no data is generated or read (the paper presets' data

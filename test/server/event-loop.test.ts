@@ -94,12 +94,17 @@ test('library.importShared reads the shared ARC sets between other requests', { 
   assert.ok(stall < LIMIT_MS, `the loop stalled ${stall.toFixed(0)} ms`);
 });
 
-test('config.estimate of the paper ARC presets reads the shared ARC sets once per process, then answers in milliseconds', async () => {
+test('config.estimate of the paper ARC presets reads the shared ARC sets between other requests, then from memory', async () => {
   const arc = PRESETS.filter((p) => p.config.data.kind === 'arc' && p.scale === 'paper').map((p) => p.name);
   assert.ok(arc.includes('arc1-att'));
-  for (const preset of arc) await request('config.estimate', { preset }); // the first reads ≈1,000 files (60–140 ms here)
-  const stall = await longestStall(async () => {
+  // The first estimate of each parses ≈1,000 task files (98–142 ms in one block before the warm-up was sliced).
+  const first = await longestStall(async () => {
     for (const preset of arc) assert.equal((await request('config.estimate', { preset })).ok, true, preset);
   });
-  assert.ok(stall < 50, `the loop stalled ${stall.toFixed(0)} ms`);
+  console.log(`first ARC estimates: longest stall ${first.toFixed(0)} ms`);
+  assert.ok(first < LIMIT_MS, `the loop stalled ${first.toFixed(0)} ms on the first estimates`);
+  const again = await longestStall(async () => {
+    for (const preset of arc) assert.equal((await request('config.estimate', { preset })).ok, true, preset);
+  });
+  assert.ok(again < 50, `the loop stalled ${again.toFixed(0)} ms on repeated estimates`);
 });

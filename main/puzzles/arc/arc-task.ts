@@ -4,13 +4,13 @@
 import { createHash } from 'node:crypto';
 import type { DataConfig } from '../../trm/config.ts';
 import { HierarchySampler, evalBatches, exampleCount, examplesPerEpoch } from '../hierarchy.ts';
-import { registerOfficialScorer, registerTask, type EvaluationScorer, type TaskData } from '../task-data.ts';
+import { registerOfficialScorer, registerTask, registerTaskWarmup, type EvaluationScorer, type TaskData } from '../task-data.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openOfficialArcVoting } from './build.ts';
 import { composeArc, identifierTableProblem, maxArcIdentifiers, type ArcDataset, type ArcSubset } from './compose.ts';
 import { ARC_VOCAB_SIZE, COLOUR_TOKEN_OFFSET, EOS_TOKEN, PAD_TOKEN } from './encode.ts';
-import { CUSTOM_SUBSET, loadSharedSubset, loadTaskSet, parseTaskPaths } from './load.ts';
+import { ARC_SUBSETS, CUSTOM_SUBSET, loadSharedSubset, loadTaskSet, parseTaskPaths, warmSharedSubset } from './load.ts';
 import { formatArcTaskError, type ArcTaskError } from './validate.ts';
 import { ExpectedError } from '../../common/errors.ts';
 import type { ArcTask } from './grid.ts';
@@ -29,6 +29,12 @@ export interface ArcTaskData extends TaskData {
 }
 
 /** The subsets a config names, loaded: shared subsets by name, plus `tasks: PATH` as the subset 'custom'. */
+/** The shared subsets a config names, parsed into the cache between other work (see warmSharedSubset). */
+export async function warmArcSubsets(config: Pick<ArcDataConfig, 'subsets' | 'testSet'>): Promise<void> {
+  const names = [...new Set([...config.subsets, ...(config.testSet ? [config.testSet] : [])])].filter((name) => name !== CUSTOM_SUBSET && ARC_SUBSETS.includes(name));
+  for (const name of names) await warmSharedSubset(name, { heldOut: name === config.testSet });
+}
+
 export function loadArcSubsets(config: Pick<ArcDataConfig, 'subsets' | 'testSet' | 'tasks'>): { subsets: ArcSubset[]; errors: ArcTaskError[] } {
   const names = [...config.subsets];
   if (config.testSet && !names.includes(config.testSet)) names.push(config.testSet);
@@ -141,6 +147,8 @@ export function renderCanvas(tokens: ArrayLike<number>, canvas: number): string 
   }
   return lines.join('\n');
 }
+
+registerTaskWarmup('arc', (config) => (config.kind === 'arc' ? warmArcSubsets(config) : Promise.resolve()));
 
 registerTask('arc', (config, seed) => {
   if (config.kind !== 'arc') throw new Error(`expected an 'arc' data config, got '${config.kind}'`);

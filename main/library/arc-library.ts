@@ -8,6 +8,7 @@ import * as tasks from '../../db/tasks.ts';
 import { LibraryError, type TaskListItem, type TaskSetRow } from '../../db/tasks.ts';
 import { writeTransaction } from '../../db/sql.ts';
 import { dataDir } from '../common/paths.ts';
+import { forEachInSlices, yieldToEventLoop } from '../common/slices.ts';
 import type { ArcTask, ArcTestPair } from '../puzzles/arc/grid.ts';
 import { loadTaskFile, taskFilesIn } from '../puzzles/arc/load.ts';
 import { parseTaskJson } from '../puzzles/arc/parse.ts';
@@ -64,14 +65,9 @@ function readTaskFiles(paths: readonly string[], tagsOf: (file: string) => strin
 
 /** readTaskFiles in slices of at most `sliceMs`, giving the event loop back between slices, so a server reading
  *  ≈2,000 files keeps answering its other clients. */
-async function readTaskFilesSliced(paths: readonly string[], tagsOf: (file: string) => string[], sliceMs = 20): Promise<{ files: ParsedFile[]; errors: ArcTaskError[] }> {
+async function readTaskFilesSliced(paths: readonly string[], tagsOf: (file: string) => string[]): Promise<{ files: ParsedFile[]; errors: ArcTaskError[] }> {
   const read = { files: [] as ParsedFile[], errors: [] as ArcTaskError[] };
-  let sliceStart = performance.now();
-  for (const _ of parseTaskFiles(paths, tagsOf, read)) {
-    if (performance.now() - sliceStart < sliceMs) continue;
-    await new Promise((resolve) => setImmediate(resolve));
-    sliceStart = performance.now();
-  }
+  await forEachInSlices(parseTaskFiles(paths, tagsOf, read), () => {});
   return read;
 }
 
@@ -156,7 +152,6 @@ const IMPORTING = 'importing:';
 /** Tasks per write transaction: each holds the event loop ≈5–15 ms, so a server keeps answering. */
 const WRITE_CHUNK = 100;
 const importsInFlight = new WeakMap<TrmDb, Promise<SharedSetResult[]>>();
-const yieldToEventLoop = () => new Promise((resolve) => setImmediate(resolve));
 
 /** Registers the shared ARC-AGI-1/2 and ConceptARC sets as read-only sets, reading every file (≈2,000 small
  *  files). A set already present with all its tasks is left alone; an incomplete one is rebuilt. ConceptARC

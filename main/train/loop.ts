@@ -2,6 +2,7 @@
 // it pulls batches, calls one optimizer step, and decides when to log, evaluate, checkpoint and stop.
 // Everything else arrives as callbacks.
 import type { Batch } from '../common/batch.ts';
+import { yieldToEventLoop } from '../common/slices.ts';
 
 export type StepMetrics = Record<string, number>;
 
@@ -80,7 +81,7 @@ export async function runTrainingLoop(options: LoopOptions, callbacks: LoopCallb
     if (last) await callbacks.onCheckpoint?.(step, 'final');
     else if (evaluateNow || (options.checkpointInterval > 0 && step % options.checkpointInterval === 0)) await callbacks.onCheckpoint?.(step, 'interval');
     // Yield so abort signals and IPC messages are delivered between steps.
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return { step, status: 'finished' };
 }

@@ -316,13 +316,15 @@ export interface GradientHelpers {
 
 /** One supervision step with gradient through the last recursion for the slots of `data`, loss scaled by 1/B of
  *  the whole batch as pretrain.py does. What the host needs (argmax, q_halt, the loss sums, the puzzle-row
- *  gradients) is read back once, asynchronously, after the backward pass: WebGPU in Node cannot read
- *  synchronously, and a read in the middle of the step would stall any GPU. Nothing passed in is disposed. */
+ *  gradients) is read back together, asynchronously, after the backward pass: WebGPU in Node cannot read
+ *  synchronously, and a read in the middle of the step would stall a GPU (on the CPU backends the argmax is read
+ *  mid-step instead, see below). Nothing passed in is disposed. */
 export async function slotGroupGradients(model: TRM, carry: Carry, data: Batch, puzzleRows: tf.Tensor2D | null, batchSize: number, inspect?: (output: GradStepOutput) => void | Promise<void>): Promise<SlotGroupGradients> {
   const { size: b, seqLen: L } = data;
   const inputs = tf.tensor2d(data.inputs, [b, L], 'int32');
   const labels = tf.tensor2d(data.labels, [b, L], 'int32');
-  const readouts: tf.Tensor[] = [];
+  // What the step reads back; the tensors are disposed at the end.
+  const readouts: { predictedOnDevice: tf.Tensor | null; predictedOnHost: Int32Array | null; lossSums: tf.Tensor[] } = { predictedOnDevice: null, predictedOnHost: null, lossSums: [] };
   let out: GradStepOutput | undefined;
   try {
     out = model.forward(carry, inputs, puzzleRows, {
@@ -332,26 +334,32 @@ export async function slotGroupGradients(model: TRM, carry: Carry, data: Batch, 
         // device (a read-back would stall the step there); where reading back is cheap (WASM, CPU, native) on the
         // host, which keeps argmax off the tape: on the device, its zero gradient costs a [B, L, V] add per step
         // (WASM sudoku6-mlp and arc-mini-att steps ≈5–10% slower, bench/run.ts --only speed).
-        const predicted = tf.keep(tf.argMax(logits, -1));
-        const seqCorrect = tf.getBackend() === 'webgpu' ? rowsExactlyRight(predicted, labels)
-          : tf.tensor1d(sequenceStats(predicted.dataSync() as Int32Array, data.labels, b, L).seqCorrect);
+        const predicted = tf.argMax(logits, -1);
+        let seqCorrect: tf.Tensor;
+        if (tf.getBackend() === 'webgpu') {
+          readouts.predictedOnDevice = tf.keep(predicted);
+          seqCorrect = rowsExactlyRight(predicted, labels);
+        } else {
+          readouts.predictedOnHost = predicted.dataSync() as Int32Array;
+          seqCorrect = tf.tensor1d(sequenceStats(readouts.predictedOnHost, data.labels, b, L).seqCorrect);
+        }
         const losses = actLoss({ logits, qHalt, labels, seqCorrect, kind: model.config.loss });
-        readouts.push(predicted, tf.keep(losses.lmLoss), tf.keep(losses.qHaltLoss));
+        readouts.lossSums = [tf.keep(losses.lmLoss), tf.keep(losses.qHaltLoss)];
         return tf.mul(losses.total, 1 / batchSize) as tf.Scalar;
       },
     });
     await inspect?.(out);
-    const [predictions, lmLoss, qHaltLoss, qHalt, rowGrads] = await readAll([...readouts, out.qHalt, out.puzzleRowGrads]);
+    const [predictions, lmLoss, qHaltLoss, qHalt, rowGrads] = await readAll([readouts.predictedOnDevice, ...readouts.lossSums, out.qHalt, out.puzzleRowGrads]);
     tf.dispose(out.puzzleRowGrads ?? []);
     return {
       y: out.y, z: out.z, grads: out.grads, puzzleRowGrads: rowGrads as Float32Array | null,
-      predictions: predictions as Int32Array, qHalt: qHalt as Float32Array, lmLossSum: lmLoss![0], qHaltLossSum: qHaltLoss![0],
+      predictions: readouts.predictedOnHost ?? (predictions as Int32Array), qHalt: qHalt as Float32Array, lmLossSum: lmLoss![0], qHaltLossSum: qHaltLoss![0],
     };
   } catch (error) {
     if (out) tf.dispose([out.y, out.z, ...out.grads.values(), out.puzzleRowGrads ?? []]);
     throw error;
   } finally {
-    tf.dispose([inputs, labels, ...readouts, ...(out ? [out.logits, out.qHalt, out.qContinue, out.objective] : [])]);
+    tf.dispose([inputs, labels, readouts.predictedOnDevice ?? [], ...readouts.lossSums, ...(out ? [out.logits, out.qHalt, out.qContinue, out.objective] : [])]);
   }
 }
 

@@ -32,16 +32,21 @@ export interface BackendAvailability {
 /** Native packages to try for 'tensorflow', best first. */
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'];
 
-async function tryNative(): Promise<string | null> {
+/** Loads the first native package that loads (it registers the 'tensorflow' backend), or says why none does. */
+async function nativeProblem(): Promise<string | null> {
   for (const pkg of NATIVE_PACKAGES) {
     try {
-      await import(pkg); // registers the 'tensorflow' backend as a side effect
-      if (await tf.setBackend('tensorflow')) return null;
+      await import(pkg);
+      if (tf.findBackend('tensorflow')) return null;
     } catch {
       // not installed or libtensorflow missing: try the next one
     }
   }
   return `libtensorflow is not installed (${NATIVE_PACKAGES.join(' or ')}: see the README's Backends section)`;
+}
+
+async function tryNative(): Promise<string | null> {
+  return (await nativeProblem()) ?? ((await tf.setBackend('tensorflow')) ? null : 'the native TensorFlow backend did not start');
 }
 
 // ---- webgpu ---------------------------------------------------------------------------------------------------
@@ -146,7 +151,6 @@ export async function selectBackend(preferred?: BackendName): Promise<BackendInf
 /** What each backend would give here, without changing the active one (for `trm backends` and the new-run form).
  *  The native package and Dawn are loaded to find out; nothing is computed. */
 export async function listBackends(): Promise<BackendAvailability[]> {
-  const active = tf.getBackend();
   const list: BackendAvailability[] = [];
   for (const name of BACKEND_NAMES) {
     if (name === 'webgpu') {
@@ -157,18 +161,5 @@ export async function listBackends(): Promise<BackendAvailability[]> {
     const problem = name === 'tensorflow' ? await nativeProblem() : null;
     list.push({ name, available: problem === null, detail: problem ?? (name === 'wasm' ? 'WebAssembly on the CPU' : 'plain JavaScript on the CPU (slow)'), adapter: null });
   }
-  if (active && tf.getBackend() !== active) await tf.setBackend(active);
   return list;
-}
-
-async function nativeProblem(): Promise<string | null> {
-  for (const pkg of NATIVE_PACKAGES) {
-    try {
-      await import(pkg);
-      if (tf.findBackend('tensorflow')) return null;
-    } catch {
-      // next
-    }
-  }
-  return `libtensorflow is not installed (${NATIVE_PACKAGES.join(' or ')}: see the README's Backends section)`;
 }

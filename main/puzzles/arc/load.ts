@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir } from '../../common/paths.ts';
+import { forEachInSlices } from '../../common/slices.ts';
 import { ExpectedError } from '../../common/errors.ts';
 import { fsProblem, regularFileProblem } from '../../common/fs-checks.ts';
 import type { ArcTask } from './grid.ts';
@@ -40,12 +41,14 @@ export function arcSubsetFolder(name: string): string {
  *  `heldOut`: the set a run evaluates on, where a task with no test pair is refused (it would evaluate nothing). */
 export function loadTaskSet(paths: readonly string[], options: { heldOut?: boolean } = {}): ArcTaskSet {
   const set: ArcTaskSet = { tasks: [], errors: [] };
-  for (const file of taskFilesIn(paths, set.errors)) {
-    const loaded = loadTaskFile(file, options);
-    set.tasks.push(...loaded.tasks);
-    set.errors.push(...loaded.errors);
-  }
+  for (const file of taskFilesIn(paths, set.errors)) addTaskFile(set, file, options);
   return set;
+}
+
+function addTaskFile(set: ArcTaskSet, file: string, options: { heldOut?: boolean }): void {
+  const loaded = loadTaskFile(file, options);
+  set.tasks.push(...loaded.tasks);
+  set.errors.push(...loaded.errors);
 }
 
 /** A shared subset (read-only benchmark data under dataDir()), parsed once per process: an estimate or a run start
@@ -66,19 +69,11 @@ function sharedSubsetKey(name: string, options: { heldOut?: boolean }): { folder
 
 /** Parses a shared subset into the cache in slices of at most `sliceMs`, giving the event loop back between them
  *  (the server does this before an ARC estimate or run start, so no request waits ~140 ms behind it). */
-export async function warmSharedSubset(name: string, options: { heldOut?: boolean } = {}, sliceMs = 20): Promise<void> {
+export async function warmSharedSubset(name: string, options: { heldOut?: boolean } = {}): Promise<void> {
   const { folder, key, modifiedMs } = sharedSubsetKey(name, options);
   if (modifiedMs < 0 || sharedSubsets.get(key)?.modifiedMs === modifiedMs) return;
   const set: ArcTaskSet = { tasks: [], errors: [] };
-  let sliceStart = performance.now();
-  for (const file of taskFilesIn([folder], set.errors)) {
-    const loaded = loadTaskFile(file, options);
-    set.tasks.push(...loaded.tasks);
-    set.errors.push(...loaded.errors);
-    if (performance.now() - sliceStart < sliceMs) continue;
-    await new Promise((resolve) => setImmediate(resolve));
-    sliceStart = performance.now();
-  }
+  await forEachInSlices(taskFilesIn([folder], set.errors), (file) => addTaskFile(set, file, options));
   sharedSubsets.set(key, { modifiedMs, set });
 }
 

@@ -10,6 +10,7 @@ import { ExpectedError } from '../../common/errors.ts';
 import { writeNpy } from '../../common/npy.ts';
 import { NpyFileWriter } from '../../common/npy-stream.ts';
 import { Rng } from '../../common/rng.ts';
+import { yieldToEventLoop } from '../../common/slices.ts';
 import { hierarchyProblems } from '../hierarchy.ts';
 import { officialMetadata } from '../official-format.ts';
 import { augmentVersions, transformGrid, type ArcVersion } from './augment.ts';
@@ -286,6 +287,6 @@ function progressReporter(plan: ArcPlan, onProgress: StreamHooks['onProgress']):
 
 /** Lets the event loop run (Ctrl-C handlers, progress) during long synchronous stretches. */
 async function breathe(signal: AbortSignal | undefined): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
+  await yieldToEventLoop();
   if (signal?.aborted) throw new ArcBuildError('interrupted before anything was written');
 }
